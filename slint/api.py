@@ -1,0 +1,202 @@
+"""The rule plugin API.
+
+A plugin package exposes rule classes through the `slint.rules` entry-point group
+(the value may be a rule class, a module, or an iterable of rule classes). The
+built-in rules are loaded the same way. Four kinds of rules share one shape:
+
+* `CodeRule`: a libcst visitor over one Python module. All enabled code rules of a
+  module share one traversal; each defines `visit_<Node>` / `leave_<Node>` methods
+  and reports through its `ModuleContext`.
+* `ConfigRule`: checks the application model (serverless.yml, SAM, CloudFormation).
+* `CrossRule`: checks one function of the model together with its handler's facts.
+* `ParseErrorRule`: turns a file that cannot be read or parsed into a diagnostic.
+
+The class docstring is the rule's user documentation, in Markdown, with the
+sections `## What it does`, `## Why is this bad?`, `## Example`, `## Use instead`
+and `## Fix` (ruff's structure). `valid` and `invalid` hold example projects that
+the test suite turns into tests.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from slint.diagnostics import Applicability, Diagnostic, Location, Severity
+
+if TYPE_CHECKING:
+    from slint.python.context import ModuleContext
+    from slint.settings import Settings
+
+__all__ = [
+    "Applicability",
+    "CodeRule",
+    "ConfigRule",
+    "CrossRule",
+    "Diagnostic",
+    "FixKind",
+    "Invalid",
+    "Location",
+    "ParseErrorRule",
+    "ParseFailure",
+    "Rule",
+    "Severity",
+    "UnusedSuppressionRule",
+    "Valid",
+]
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix")
+_CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class FixKind(str, enum.Enum):
+    """What kind of fix a rule can offer (shown by `slint rules`)."""
+
+    NONE = "-"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    SUGGEST = "suggest"
+
+
+@dataclass(frozen=True)
+class Valid:
+    """An example project on which the rule must report nothing.
+
+    `code` is the content of `filename`; `files` holds the other files of the
+    example project (paths relative to its root), for config and cross rules.
+    """
+
+    code: str
+    filename: str = "handler.py"
+    files: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid(Valid):
+    """An example project on which the rule must report, at `line`/`column` if given."""
+
+    line: int | None = None
+    column: int | None = None
+    # A fragment the diagnostic's message must contain, if given.
+    message: str | None = None
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    enabled_by_default: ClassVar[bool] = True
+    fix: ClassVar[FixKind] = FixKind.NONE
+    valid: ClassVar[tuple[Valid, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of the "What it does" section."""
+        doc = cls.documentation()
+        match = re.search(r"## What it does\s*\n(.+?)(?:\n\n|\n##|$)", doc, re.S)
+        text = " ".join(match.group(1).split()) if match else ""
+        return text
+
+    @classmethod
+    def validate_definition(cls) -> list[str]:
+        """Problems with the rule's own definition (used by the registry and the tests)."""
+        problems = []
+        if not _CODE_RE.match(getattr(cls, "code", "")):
+            problems.append(f"{cls.__name__}: code must look like SL123")
+        if not _NAME_RE.match(getattr(cls, "name", "")):
+            problems.append(f"{cls.__name__}: name must be kebab-case")
+        doc = cls.documentation()
+        for section in DOC_SECTIONS:
+            if f"## {section}" not in doc:
+                problems.append(f"{cls.__name__}: documentation lacks '## {section}'")
+        return problems
+
+    def make_diagnostic(
+        self,
+        path: str,
+        start: Location,
+        end: Location,
+        message: str,
+        fix: Any = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            path=path,
+            start=start,
+            end=end,
+            fix=fix,
+        )
+
+
+class CodeRule(Rule):
+    """A libcst visitor over one module, run in the traversal shared by all code rules.
+
+    Define `visit_<NodeType>(self, node)` and `leave_<NodeType>(self, node)` methods;
+    a `visit_` method's return value is ignored (children are always visited, since
+    the traversal is shared). Use `self.ctx` to resolve names and to report.
+    """
+
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+
+class ConfigRule(Rule):
+    """Checks the application model built from serverless.yml / SAM / CloudFormation."""
+
+    def check(self, app: Any, settings: Settings) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+
+class CrossRule(Rule):
+    """Checks one function of the application model together with its handler's facts."""
+
+    def check(self, function: Any, facts: Any, settings: Settings) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """A file that could not be read, decoded or parsed."""
+
+    path: str
+    message: str
+    location: Location
+
+
+class ParseErrorRule(Rule):
+    """Turns a file that cannot be read or parsed into a diagnostic."""
+
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def diagnose(self, failure: ParseFailure) -> Diagnostic:
+        return self.make_diagnostic(
+            failure.path, failure.location, failure.location, failure.message
+        )
+
+
+class UnusedSuppressionRule(Rule):
+    """Reports `# slint: ignore[...]` comments that suppress nothing."""
+
+    enabled_by_default: ClassVar[bool] = False
+
+    def diagnose(self, path: str, location: Location, message: str) -> Diagnostic:
+        return self.make_diagnostic(path, location, location, message)

@@ -1,0 +1,230 @@
+"""The command line: `slint check`, `slint rules`, `slint rule CODE`.
+
+Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+Every usage or configuration error is one line on stderr; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from slint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"slint: error: {message}", err=True)
+
+
+def _selectors(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        part.strip().upper() for value in values for part in value.split(",") if part.strip()
+    )
+
+
+def _load_registry() -> Any:
+    from slint.registry import Registry
+
+    return Registry.load()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", "-V", prog_name="slint", message="slint %(version)s"
+)
+def cli() -> None:
+    """slint: a linter for AWS Lambda applications in Python.
+
+    It reads handler code and deployment config (serverless.yml, SAM, CloudFormation)
+    together and reports what makes serverless systems slow, flaky or expensive.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Rules to enable (codes, prefixes like SL1, or ALL); replaces the configured selection.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    metavar="CODES",
+    help="Rules to enable on top of the selection.",
+)
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules to disable.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print findings.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this configuration file instead of searching for one.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead of the findings.",
+)
+@click.option(
+    "--report-unused-ignores",
+    is_flag=True,
+    help="Report `# slint: ignore` comments that suppress nothing (SL005).",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply `exclude` to paths given on the command line too (for pre-commit).",
+)
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    config_file: Path | None,
+    no_cache: bool,
+    exit_zero: bool,
+    quiet: bool,
+    statistics: bool,
+    report_unused_ignores: bool,
+    force_exclude: bool,
+) -> int:
+    """Check files and directories (default: the current directory)."""
+    from slint.config import ConfigError, ConfigResolver, Overrides
+    from slint.discovery import DiscoveryError
+    from slint.engine import Engine
+    from slint.registry import RegistryError
+    from slint.reporters import ReportOptions, get_renderer
+
+    extend = _selectors(extend_select) + (("SL005",) if report_unused_ignores else ())
+    overrides = Overrides(
+        select=_selectors(select) or None,
+        extend_select=extend,
+        ignore=_selectors(ignore),
+    )
+    try:
+        registry = _load_registry()
+        registry.validate(overrides.apply(_empty_settings()))
+        resolver = ConfigResolver(overrides, config_file)
+        run = Engine(registry, resolver).check_paths(paths or (".",), force_exclude=force_exclude)
+    except (ConfigError, DiscoveryError, RegistryError) as error:
+        _fail(str(error))
+        return EXIT_ERROR
+    options = ReportOptions(
+        color=sys.stdout.isatty(),
+        quiet=quiet,
+        statistics=statistics,
+        files_checked=run.files_checked,
+    )
+    output = get_renderer(output_format)(run.diagnostics, options)
+    click.echo(output, nl=False)
+    for message in run.errors:
+        _fail(message)
+    if run.internal_error:
+        return EXIT_ERROR
+    if run.diagnostics and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _empty_settings() -> Any:
+    from slint.settings import Settings
+
+    return Settings()
+
+
+@cli.command("rules")
+@click.option(
+    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def rules_command(output_format: str) -> int:
+    """List every rule: code, name, default severity, whether it is on by default, fix."""
+    from slint.registry import RegistryError
+
+    try:
+        registry = _load_registry()
+    except RegistryError as error:
+        _fail(str(error))
+        return EXIT_ERROR
+    rows = [
+        (r.code, r.name, r.severity.value, "yes" if r.enabled_by_default else "no", r.fix.value)
+        for r in registry.rules
+    ]
+    if output_format == "json":
+        import json
+
+        keys = ("code", "name", "severity", "enabled_by_default", "fix")
+        data = [dict(zip(keys, row, strict=True)) for row in rows]
+        for item, rule in zip(data, registry.rules, strict=True):
+            item["enabled_by_default"] = rule.enabled_by_default
+            item["summary"] = rule.summary()
+        click.echo(json.dumps(data, indent=2))
+        return EXIT_OK
+    header = ("code", "name", "severity", "default", "fix")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+    return EXIT_OK
+
+
+@cli.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> int:
+    """Print a rule's documentation (Markdown). CODE may also be the rule's name."""
+    from slint.registry import RegistryError
+
+    try:
+        registry = _load_registry()
+    except RegistryError as error:
+        _fail(str(error))
+        return EXIT_ERROR
+    rule = registry.get(code)
+    if rule is None:
+        _fail(f"unknown rule `{code}` (see `slint rules`)")
+        return EXIT_ERROR
+    default = "on by default" if rule.enabled_by_default else "off by default (enable with select)"
+    fix = "no automatic fix" if rule.fix.value == "-" else f"fix: {rule.fix.value}"
+    click.echo(f"# {rule.name} ({rule.code})\n")
+    click.echo(f"Severity: {rule.severity.value}; {default}; {fix}.\n")
+    click.echo(rule.documentation())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="slint", standalone_mode=False
+        )
+    except click.UsageError as error:
+        _fail(error.format_message())
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as error:
+        _fail(error.format_message())
+        sys.exit(EXIT_ERROR)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,162 @@
+"""Read, decode, parse and analyse one Python module."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from slint.api import CodeRule, ParseFailure
+from slint.diagnostics import Diagnostic, Fix, Location, Severity
+from slint.python.context import ModuleContext
+from slint.python.facts import ModuleFacts
+from slint.python.traversal import Traversal
+from slint.settings import Settings
+
+
+@dataclass(frozen=True)
+class PendingDiagnostic:
+    """A finding that is real only if `function_key` runs on every invocation."""
+
+    function_key: str
+    diagnostic: Diagnostic
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    diagnostics: tuple[Diagnostic, ...] = ()
+    pending: tuple[PendingDiagnostic, ...] = ()
+    facts: ModuleFacts | None = None
+    failure: ParseFailure | None = None
+    source: str | None = None
+
+
+def _location_of_offset(data: bytes, offset: int) -> Location:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Location(data.count(b"\n", 0, offset) + 1, column)
+
+
+def decode_source(path: str, data: bytes) -> str | ParseFailure:
+    """Decode a module's bytes as Python would (PEP 263 cookie, BOM, else UTF-8)."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        return ParseFailure(
+            path, "file contains NUL bytes; is it a binary file?", _location_of_offset(data, nul)
+        )
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        return ParseFailure(
+            path, f"cannot decode file: {error.msg}", Location(error.lineno or 1, 1)
+        )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        return ParseFailure(
+            path,
+            f"cannot decode file as {encoding}: invalid byte 0x{data[error.start]:02x}",
+            _location_of_offset(data, error.start),
+        )
+    except LookupError:
+        return ParseFailure(path, f"unknown encoding {encoding!r}", Location(1, 1))
+    return text
+
+
+def _cpython_syntax_error(path: str, text: str) -> ParseFailure | None:
+    try:
+        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return ParseFailure(
+            path,
+            f"syntax error: {error.msg}",
+            Location(max(error.lineno or 1, 1), max(error.offset or 1, 1)),
+        )
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        # CPython's parser says what is wrong, and where, far better than libcst's.
+        better = _cpython_syntax_error(path, text)
+        if better is not None:
+            return better
+        message = " ".join(error.message.split())
+        return ParseFailure(
+            path,
+            f"syntax error: {message}",
+            Location(max(error.editor_line, 1), max(error.editor_column, 1)),
+        )
+    except RecursionError:
+        return ParseFailure(path, "syntax error: too deeply nested to parse", Location(1, 1))
+    except Exception as error:  # libcst's parser can fail on input it does not support
+        return ParseFailure(path, f"cannot parse: {error}".splitlines()[0], Location(1, 1))
+
+
+def analyze_module(
+    path: str, data: bytes, settings: Settings, rule_classes: Sequence[type[CodeRule]]
+) -> ModuleResult:
+    text = decode_source(path, data)
+    if isinstance(text, ParseFailure):
+        return ModuleResult(failure=text)
+    module = parse_source(path, text)
+    if isinstance(module, ParseFailure):
+        return ModuleResult(failure=module, source=text)
+    ctx = ModuleContext(path, text, module, settings)
+    rules = [rule_class(ctx) for rule_class in rule_classes]
+    traversal = Traversal(ctx, rules)
+    try:
+        module.visit(traversal)
+    except RecursionError:
+        return ModuleResult(
+            failure=ParseFailure(path, "module too deeply nested to analyse", Location(1, 1)),
+            source=text,
+        )
+    diagnostics: list[Diagnostic] = []
+    pending: list[PendingDiagnostic] = []
+    for report in ctx.reports:
+        positions = ctx.positions
+        fix = report.fix
+        if fix is not None and not isinstance(fix, Fix):
+            try:
+                fix = fix(positions)
+            except Exception:
+                fix = None  # a fix that cannot be built is not offered; the finding stands
+        diagnostic = report.rule.make_diagnostic(
+            path,
+            positions.start(report.node),
+            positions.end(report.node),
+            report.message,
+            fix=fix,
+            severity=report.severity,
+        )
+        if report.function_key is None:
+            diagnostics.append(diagnostic)
+        else:
+            pending.append(PendingDiagnostic(report.function_key, diagnostic))
+    for crash in traversal.crashes:
+        start = ctx.positions.start(crash.node)
+        diagnostics.append(
+            Diagnostic(
+                code=crash.rule.code,
+                name=crash.rule.name,
+                severity=Severity.ERROR,
+                message=(
+                    f"internal error in rule {crash.rule.code} ({crash.rule.name}): "
+                    f"{type(crash.error).__name__}: {crash.error}"
+                ),
+                path=path,
+                start=start,
+                end=start,
+                internal_error=True,
+            )
+        )
+    return ModuleResult(tuple(diagnostics), tuple(pending), traversal.facts(), None, text)

@@ -1,0 +1,461 @@
+"""The one libcst traversal per module: keeps the `ModuleContext` current, collects
+module facts, and dispatches every node to the enabled code rules' visit/leave methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from slint.api import CodeRule
+from slint.python.context import ModuleContext, Scope, dotted_name
+from slint.python.facts import FunctionFacts, ModuleFacts, definition_lines
+
+CACHE_DECORATORS = frozenset(
+    {
+        "functools.cache",
+        "functools.lru_cache",
+        "functools.cached_property",
+        "cachetools.cached",
+        "cachetools.func.ttl_cache",
+        "cachetools.func.lru_cache",
+        "cachetools.func.lfu_cache",
+        "cachetools.func.fifo_cache",
+        "cachetools.func.rr_cache",
+    }
+)
+
+# Names whose truthiness, by convention, marks code that runs once per environment.
+_COLD_START_HINTS = ("cold", "first", "init")
+
+Callback = Callable[[Any], object]
+
+
+@dataclass
+class RuleCrash:
+    rule: CodeRule
+    error: BaseException
+    node: cst.CSTNode
+
+
+@dataclass
+class _FunctionState:
+    key: str
+    node: cst.FunctionDef
+    event_param: str | None
+    decorators: tuple[str, ...]
+    decorator_bases: tuple[str, ...]
+    # (kind, value): ("local", name) / ("method", "Class.m") / ("ext", dotted)
+    calls: list[tuple[str, str]] = field(default_factory=list)
+    dispatches: list[str] = field(default_factory=list)
+
+
+def _dispatch_table(rules: Sequence[CodeRule], prefix: str) -> dict[str, list[Callback]]:
+    table: dict[str, list[Callback]] = {}
+    for rule in rules:
+        for attr in dir(type(rule)):
+            if attr.startswith(prefix):
+                table.setdefault(attr[len(prefix) :], []).append(getattr(rule, attr))
+    return table
+
+
+def _params(node: cst.FunctionDef) -> tuple[tuple[str, ...], int, bool, int]:
+    params = node.params
+    positional = [*params.posonly_params, *params.params]
+    names = tuple(p.name.value for p in positional)
+    required = sum(1 for p in positional if p.default is None)
+    has_varargs = isinstance(params.star_arg, cst.Param)
+    required_kwonly = sum(1 for p in params.kwonly_params if p.default is None)
+    return names, required, has_varargs, required_kwonly
+
+
+class Traversal(cst.CSTVisitor):
+    def __init__(self, ctx: ModuleContext, rules: Sequence[CodeRule]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rules = list(rules)
+        self._visit = _dispatch_table(self.rules, "visit_")
+        self._leave = _dispatch_table(self.rules, "leave_")
+        self.crashes: list[RuleCrash] = []
+        self._crashed: set[int] = set()
+        self._functions: list[_FunctionState] = []
+        self._done_functions: list[_FunctionState] = []
+        self._classes: list[str] = []
+        self._guarded_nodes: set[int] = set()
+        self._guard_pops: list[int] = []
+        self._scope_pops: list[int] = []
+        self._pending_function: _FunctionState | None = None
+
+    # -- dispatch ------------------------------------------------------------
+    def _call(self, callbacks: list[Callback], node: cst.CSTNode) -> None:
+        for callback in callbacks:
+            rule = callback.__self__  # type: ignore[attr-defined]
+            if id(rule) in self._crashed:
+                continue
+            try:
+                callback(node)
+            except Exception as error:  # one rule's bug must not stop the others
+                self._crashed.add(id(rule))
+                self.crashes.append(RuleCrash(rule, error, node))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        ctx = self.ctx
+        parent = ctx.parents[-1] if ctx.parents else None
+        if parent is not None:
+            self._enter_blocks(node, parent)
+        if id(node) in self._guarded_nodes:
+            ctx.guard_depth += 1
+            self._guard_pops.append(id(node))
+        self._bookkeep_visit(node)
+        callbacks = self._visit.get(type(node).__name__)
+        if callbacks:
+            self._call(callbacks, node)
+        ctx.parents.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        ctx.parents.pop()
+        callbacks = self._leave.get(type(original_node).__name__)
+        if callbacks:
+            self._call(callbacks, original_node)
+        self._bookkeep_leave(original_node)
+        node_id = id(original_node)
+        if self._scope_pops and self._scope_pops[-1] == node_id:
+            self._scope_pops.pop()
+            scope = ctx.scopes.pop()
+            if scope.kind == "function":
+                self._done_functions.append(self._functions.pop())
+            elif scope.kind == "class":
+                self._classes.pop()
+        while self._guard_pops and self._guard_pops[-1] == node_id:
+            self._guard_pops.pop()
+            ctx.guard_depth -= 1
+
+    # -- scopes and guards -----------------------------------------------------
+    def _enter_blocks(self, node: cst.CSTNode, parent: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(parent, cst.FunctionDef) and node is parent.body:
+            state = self._pending_function
+            assert state is not None and state.node is parent
+            scope = Scope("function", state.key)
+            for name in _params(parent)[0]:
+                scope.bindings[name] = None
+            star = parent.params.star_arg
+            for param in [*parent.params.kwonly_params, star, parent.params.star_kwarg]:
+                if isinstance(param, cst.Param):
+                    scope.bindings[param.name.value] = None
+            ctx.scopes.append(scope)
+            self._functions.append(state)
+            self._scope_pops.append(id(node))
+        elif isinstance(parent, cst.ClassDef) and node is parent.body:
+            ctx.scopes.append(Scope("class", self._qualify(parent.name.value)))
+            self._classes.append(self._qualify(parent.name.value))
+            self._scope_pops.append(id(node))
+        elif isinstance(parent, cst.If) and (
+            (node is parent.body and self._is_once_guard(parent.test, negative=True))
+            or (node is parent.orelse and self._is_once_guard(parent.test, negative=False))
+        ):
+            self._push_guard(node)
+        if isinstance(node, cst.IndentedBlock) and ctx.scopes[-1].kind == "function":
+            self._mark_after_early_return(node.body)
+
+    def _push_guard(self, node: cst.CSTNode) -> None:
+        self.ctx.guard_depth += 1
+        self._guard_pops.append(id(node))
+
+    def _mark_after_early_return(self, body: Sequence[cst.BaseStatement]) -> None:
+        """`if _client is not None: return _client` guards the rest of the block."""
+        for index, statement in enumerate(body):
+            if (
+                isinstance(statement, cst.If)
+                and statement.orelse is None
+                and self._is_once_guard(statement.test, negative=False)
+                and _ends_with_return(statement.body)
+            ):
+                self._guarded_nodes.update(id(s) for s in body[index + 1 :])
+                return
+
+    def _is_state(self, node: cst.BaseExpression) -> bool:
+        """Is `node` a reference to module-level state (a global, or something in one)?"""
+        if isinstance(node, cst.Name):
+            return self.ctx.is_module_level_name(node.value) and not self.ctx.is_import_bound(
+                node.value
+            )
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            return self._is_state(node.value)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            return node.func.attr.value == "get" and self._is_state(node.func.value)
+        return False
+
+    def _is_once_guard(self, test: cst.BaseExpression, *, negative: bool) -> bool:
+        """`negative`: true when the state is missing (`x is None`, `not x`, `k not in x`);
+        otherwise: true when the state is present (`x is not None`, `x`, `k in x`)."""
+        if isinstance(test, cst.BooleanOperation):
+            return self._is_once_guard(test.left, negative=negative) or self._is_once_guard(
+                test.right, negative=negative
+            )
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._is_once_guard(test.expression, negative=not negative)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            operator = target.operator
+            right = target.comparator
+            if isinstance(right, cst.Name) and right.value == "None":
+                missing = isinstance(operator, (cst.Is, cst.Equal))
+                present = isinstance(operator, (cst.IsNot, cst.NotEqual))
+                if (missing if negative else present) and self._is_state(test.left):
+                    return True
+            if isinstance(operator, (cst.In, cst.NotIn)):
+                missing = isinstance(operator, cst.NotIn)
+                return missing == negative and self._is_state(right)
+            return False
+        if not negative and self._is_state(test):
+            return True
+        if negative and isinstance(test, cst.Name):
+            lowered = test.value.lower()
+            return any(hint in lowered for hint in _COLD_START_HINTS) and self._is_state(test)
+        return False
+
+    # -- facts -------------------------------------------------------------------
+    def _qualify(self, name: str) -> str:
+        scope_key = next((s.key for s in reversed(self.ctx.scopes) if s.kind != "module"), "")
+        return f"{scope_key}.{name}" if scope_key else name
+
+    def _bookkeep_visit(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted_name(alias.name)
+                if full is None:
+                    continue
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self._bind_import(alias.asname.name.value, full)
+                else:
+                    head = full.split(".")[0]
+                    self._bind_import(head, head)
+        elif isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                return
+            base = "." * len(node.relative)
+            if node.module is not None:
+                base += dotted_name(node.module) or ""
+            for alias in node.names:
+                imported = dotted_name(alias.name)
+                bound = alias.asname.name if alias.asname else alias.name
+                if imported is None or not isinstance(bound, cst.Name):
+                    continue
+                joiner = "" if base.endswith(".") or not base else "."
+                self._bind_import(bound.value, f"{base}{joiner}{imported}")
+        elif isinstance(node, cst.Global):
+            for item in node.names:
+                ctx.scope.global_names.add(item.name.value)
+        elif isinstance(node, cst.FunctionDef):
+            self._pending_function = self._function_state(node)
+            ctx.scope.local_defs.add(node.name.value)
+        elif isinstance(node, cst.ClassDef):
+            ctx.scope.local_defs.add(node.name.value)
+        elif isinstance(node, cst.Call) and self._functions and ctx.guard_depth == 0:
+            self._record_call(node)
+
+    def _bookkeep_leave(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Assign):
+            value = self.ctx.qualified_name(node.value)
+            bound = value if value is not None and value != _bare(node.value) else None
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self._bind(target.target.value, bound)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            if isinstance(node.target, cst.Name):
+                self._bind(node.target.value, None)
+        elif isinstance(node, cst.For) and isinstance(node.target, cst.Name):
+            self._bind(node.target.value, None)
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            alias_target = node.asname.name
+            if isinstance(alias_target, cst.Name):
+                self._bind(alias_target.value, self.ctx.qualified_name(node.item))
+
+    def _bind(self, name: str, value: str | None) -> None:
+        scope = self.ctx.scope
+        if name in scope.global_names:
+            scope = self.ctx.module_scope
+        scope.bindings[name] = value
+        scope.imported.discard(name)
+
+    def _bind_import(self, name: str, qualified: str) -> None:
+        scope = self.ctx.scope
+        scope.bindings[name] = qualified
+        scope.imported.add(name)
+
+    def _function_state(self, node: cst.FunctionDef) -> _FunctionState:
+        ctx = self.ctx
+        decorators: list[str] = []
+        bases: list[str] = []
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            qualified = ctx.qualified_name(expression)
+            if qualified is not None:
+                decorators.append(qualified)
+            target = expression.func if isinstance(expression, cst.Call) else expression
+            if isinstance(target, cst.Attribute):
+                root = target
+                while isinstance(root, cst.Attribute):
+                    root = root.value  # type: ignore[assignment]
+                if isinstance(root, cst.Name) and not ctx.is_import_bound(root.value):
+                    bases.append(root.value)
+        positional = _params(node)[0]
+        event = positional[0] if positional else None
+        if event in ("self", "cls") and len(positional) > 1:
+            event = positional[1]
+        return _FunctionState(
+            self._qualify(node.name.value), node, event, tuple(decorators), tuple(bases)
+        )
+
+    def _record_call(self, node: cst.Call) -> None:
+        ctx = self.ctx
+        state = self._functions[-1]
+        func = node.func
+        if isinstance(func, cst.Name):
+            bound = ctx.lookup(func.value)
+            if bound is not None and ctx.is_import_bound(func.value):
+                state.calls.append(("ext", bound))
+            else:
+                state.calls.append(("local", func.value))
+        elif isinstance(func, cst.Attribute):
+            base = func.value
+            if isinstance(base, cst.Name) and base.value in ("self", "cls") and self._classes:
+                state.calls.append(("method", f"{self._classes[-1]}.{func.attr.value}"))
+            else:
+                root_name = _root_name(func)
+                qualified = ctx.qualified_name(func)
+                if (
+                    root_name is not None
+                    and ctx.is_import_bound(root_name)
+                    and qualified is not None
+                    and "(" not in qualified
+                ):
+                    state.calls.append(("ext", qualified))
+        # Dispatch through a module-level object that is handed the event
+        # (`app.resolve(event, context)`, crhelper's `helper(event, context)`).
+        root = func.value if isinstance(func, cst.Attribute) else func
+        if (
+            isinstance(root, cst.Name)
+            and state.event_param is not None
+            and not ctx.is_import_bound(root.value)
+            and ctx.is_module_level_name(root.value)
+            and any(
+                isinstance(arg.value, cst.Name) and arg.value.value == state.event_param
+                for arg in node.args
+            )
+        ):
+            state.dispatches.append(root.value)
+        # Functions handed over as callbacks (`record_handler=process`, `map(f, xs)`).
+        for arg in node.args:
+            if isinstance(arg.value, cst.Name):
+                state.calls.append(("local", arg.value.value))
+            elif (
+                isinstance(arg.value, cst.Attribute)
+                and isinstance(arg.value.value, cst.Name)
+                and arg.value.value.value == "self"
+                and self._classes
+            ):
+                state.calls.append(("method", f"{self._classes[-1]}.{arg.value.attr.value}"))
+
+    def facts(self) -> ModuleFacts:
+        states = {state.key: state for state in self._done_functions}
+        classes = set(self._class_keys())
+        lines = definition_lines(self.ctx.source)
+        functions: dict[str, FunctionFacts] = {}
+        for key, state in states.items():
+            resolved: list[str] = []
+            for kind, value in state.calls:
+                target = self._resolve_call(kind, value, key, states, classes)
+                if target is not None and target not in resolved:
+                    resolved.append(target)
+            names, required, varargs, kwonly = _params(state.node)
+            functions[key] = FunctionFacts(
+                key=key,
+                name=state.node.name.value,
+                line=lines.get(("." not in key, state.node.name.value), 0),
+                is_async=state.node.asynchronous is not None,
+                positional=names,
+                required_positional=required,
+                has_varargs=varargs,
+                required_keyword_only=kwonly,
+                decorators=state.decorators,
+                calls=tuple(resolved),
+                dispatches=tuple(dict.fromkeys(state.dispatches)),
+                decorator_bases=state.decorator_bases,
+                cached=any(d.removesuffix("()") in CACHE_DECORATORS for d in state.decorators),
+            )
+        imports = {k: v for k, v in self.ctx.module_scope.bindings.items() if v is not None}
+        return ModuleFacts(
+            path=self.ctx.path,
+            functions=functions,
+            classes=tuple(sorted(c for c in classes if "." not in c)),
+            imports=imports,
+        )
+
+    def _class_keys(self) -> list[str]:
+        keys: list[str] = []
+
+        def walk(body: Sequence[cst.CSTNode], prefix: str) -> None:
+            for statement in body:
+                if isinstance(statement, cst.ClassDef):
+                    key = f"{prefix}{statement.name.value}"
+                    keys.append(key)
+                    if isinstance(statement.body, cst.IndentedBlock):
+                        walk(statement.body.body, key + ".")
+
+        walk(self.ctx.module.body, "")
+        return keys
+
+    @staticmethod
+    def _resolve_call(
+        kind: str,
+        value: str,
+        caller: str,
+        states: dict[str, _FunctionState],
+        classes: set[str],
+    ) -> str | None:
+        if kind == "ext":
+            return f"ext:{value}"
+        if kind == "method":
+            return f"local:{value}" if value in states else None
+        # A bare name: a function nested in the caller (or an enclosing function),
+        # then a module-level function, then a class (its __init__ runs).
+        prefix = caller
+        while prefix:
+            candidate = f"{prefix}.{value}"
+            if candidate in states:
+                return f"local:{candidate}"
+            prefix = prefix.rpartition(".")[0]
+        if value in states:
+            return f"local:{value}"
+        if value in classes and f"{value}.__init__" in states:
+            return f"local:{value}.__init__"
+        return None
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _bare(node: cst.BaseExpression) -> str | None:
+    """The dotted text of a Name/Attribute chain as written (no import resolution)."""
+    return dotted_name(node)
+
+
+def _ends_with_return(block: cst.BaseSuite) -> bool:
+    if isinstance(block, cst.IndentedBlock):
+        last = block.body[-1] if block.body else None
+        if isinstance(last, cst.SimpleStatementLine):
+            return isinstance(last.body[-1], (cst.Return, cst.Raise))
+        return False
+    if isinstance(block, cst.SimpleStatementSuite):
+        return isinstance(block.body[-1], (cst.Return, cst.Raise))
+    return False

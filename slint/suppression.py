@@ -1,0 +1,105 @@
+"""Inline suppressions: `# slint: ignore[SL101, SL2]` or `# slint: ignore`.
+
+The comment suppresses findings on its own line, or, when it stands alone on a
+line, on the next line that holds code. One mechanism serves Python and YAML:
+only the way comments are found differs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from slint.diagnostics import Diagnostic, Location
+
+_DIRECTIVE = re.compile(r"#\s*slint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
+_QUICK = re.compile(r"slint:\s*ignore", re.I)
+_YAML_COMMENT = re.compile(r"(?:^|\s)(#.*)$")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    target_line: int  # the line whose findings it suppresses
+    location: Location  # where the comment is
+    codes: tuple[str, ...] | None  # None: every code
+    used: set[str] = field(default_factory=set, compare=False, hash=False)
+
+
+def _comments_python(source: str) -> Iterator[tuple[int, int, str]]:
+    """(row, 0-based column, text) of every comment, through the tokenizer."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                yield token.start[0], token.start[1], token.string
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return
+
+
+def _comments_yaml(source: str) -> Iterator[tuple[int, int, str]]:
+    for row, line in enumerate(source.splitlines(), start=1):
+        if "#" not in line:
+            continue
+        match = _YAML_COMMENT.search(line)
+        if match is not None and line.count('"', 0, match.start(1)) % 2 == 0:
+            yield row, match.start(1), match.group(1)
+
+
+def parse_suppressions(source: str, language: str) -> list[Suppression]:
+    if _QUICK.search(source) is None:
+        return []
+    lines = source.splitlines()
+    comments = _comments_python(source) if language == "python" else _comments_yaml(source)
+    found: list[Suppression] = []
+    for row, column, text in comments:
+        match = _DIRECTIVE.search(text)
+        if match is None:
+            continue
+        codes: tuple[str, ...] | None = None
+        if match.group(1) is not None:
+            codes = tuple(c.strip().upper() for c in match.group(1).split(",") if c.strip())
+            if not codes:
+                codes = None
+        target = row
+        if not lines[row - 1][:column].strip():
+            # Alone on its line: it applies to the next line that holds code.
+            target = row + 1
+            while target <= len(lines) and (
+                not lines[target - 1].strip() or lines[target - 1].lstrip().startswith("#")
+            ):
+                target += 1
+        location = Location(row, column + 1 + match.start())
+        found.append(Suppression(target, location, codes))
+    return found
+
+
+def _matches(selector: str, diagnostic: Diagnostic) -> bool:
+    return diagnostic.code.startswith(selector) or selector == diagnostic.name.upper()
+
+
+def apply_suppressions(
+    diagnostics: Iterable[Diagnostic], suppressions: list[Suppression]
+) -> list[Diagnostic]:
+    """The diagnostics that no suppression covers; marks the codes each one used."""
+    if not suppressions:
+        return list(diagnostics)
+    by_line: dict[int, list[Suppression]] = {}
+    for suppression in suppressions:
+        by_line.setdefault(suppression.target_line, []).append(suppression)
+    kept = []
+    for diagnostic in diagnostics:
+        suppressed = False
+        for suppression in by_line.get(diagnostic.start.row, ()):
+            if suppression.codes is None:
+                suppression.used.add(diagnostic.code)
+                suppressed = True
+                continue
+            for selector in suppression.codes:
+                if _matches(selector, diagnostic):
+                    suppression.used.add(selector)
+                    suppressed = True
+        if not suppressed or diagnostic.internal_error:
+            kept.append(diagnostic)
+    return kept
