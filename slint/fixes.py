@@ -28,7 +28,10 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Apply non-overlapping edits to `text` (positions refer to the original text)."""
     offsets = _line_offsets(text)
     spans = sorted(
-        ((_offset(offsets, text, e.start), _offset(offsets, text, e.end), e.content) for e in edits),
+        (
+            (_offset(offsets, text, e.start), _offset(offsets, text, e.end), e.content)
+            for e in edits
+        ),
         key=lambda span: (span[0], span[1]),
     )
     pieces: list[str] = []

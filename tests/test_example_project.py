@@ -1,0 +1,54 @@
+"""The bundled example project (README's first command) reports exactly its known findings."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import REPO, run_cli
+
+# (path, code, row, column) of every finding slint reports on examples/shop today;
+# examples/shop/FINDINGS.md explains each one and lists the near-misses.
+EXPECTED = [
+    ("examples/shop/orders/audit.py", "SL101", 19, 12),
+    ("examples/shop/orders/fulfil.py", "SL101", 19, 11),
+    ("examples/shop/orders/report.py", "SL101", 36, 10),
+    ("examples/shop/orders/report.py", "SL101", 44, 12),
+]
+
+
+def test_example_project_findings_as_text() -> None:
+    result = run_cli("check", "examples/shop", cwd=REPO)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    found = []
+    for line in lines[:-1]:
+        path, row, column, rest = line.split(":", 3)
+        found.append((path, rest.split()[0], int(row), int(column)))
+    assert found == EXPECTED
+    assert lines[-1] == "Found 4 problems (3 fixable with --unsafe-fixes)."
+    assert result.stderr == ""
+
+
+def test_example_project_json_carries_the_hoist_fix() -> None:
+    result = run_cli("check", "--output-format", "json", "examples/shop", cwd=REPO)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert [
+        (d["filename"], d["code"], d["location"]["row"], d["location"]["column"]) for d in data
+    ] == EXPECTED
+    report = data[2]
+    assert report["fix"]["applicability"] == "unsafe"
+    assert report["fix"]["message"] == 'Move `s3 = boto3.client("s3")` to module scope'
+    insert, delete = report["fix"]["edits"]
+    assert insert["content"] == 's3 = boto3.client("s3")\n'
+    assert delete == {
+        "content": "",
+        "location": {"row": 36, "column": 1},
+        "end_location": {"row": 37, "column": 1},
+    }
+    # Its arguments are an environment read and a literal: the same at import time.
+    connection = data[3]
+    assert connection["fix"]["applicability"] == "unsafe"
+    assert connection["fix"]["edits"][0]["content"].startswith("conn = psycopg2.connect(")
+    helper = data[0]
+    assert "runs on every invocation of handler `audit_orders_handler`" in helper["message"]
