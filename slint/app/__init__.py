@@ -1,0 +1,1 @@
+"""The Lambda application model: serverless.yml, SAM and CloudFormation in one shape."""

@@ -1,0 +1,442 @@
+"""AWS SAM and plain CloudFormation templates (CDK output included) -> App."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from slint.app.common import handler_ref, logical_id, queues_of, statements_from_policy
+from slint.app.model import App, Event, Function, Setting, Statement, Unknown, as_list
+from slint.app.yamlpos import YList, YMap
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+# SAM event Type -> (normalized kind, stream type)
+SAM_EVENT_KINDS: dict[str, tuple[str, str | None]] = {
+    "Api": ("api", None),
+    "HttpApi": ("http_api", None),
+    "SQS": ("sqs", None),
+    "SNS": ("sns", None),
+    "S3": ("s3", None),
+    "DynamoDB": ("stream", "dynamodb"),
+    "Kinesis": ("stream", "kinesis"),
+    "DocumentDB": ("documentdb", None),
+    "MSK": ("kafka", None),
+    "SelfManagedKafka": ("kafka", None),
+    "MQ": ("mq", None),
+    "Schedule": ("schedule", None),
+    "ScheduleV2": ("schedule", None),
+    "EventBridgeRule": ("eventbridge", None),
+    "CloudWatchEvent": ("eventbridge", None),
+    "CloudWatchLogs": ("cloudwatch_logs", None),
+    "IoTRule": ("iot", None),
+    "AlexaSkill": ("alexa", None),
+    "Cognito": ("cognito", None),
+}
+
+_PRINCIPAL_KINDS = {
+    "s3.amazonaws.com": "s3",
+    "sns.amazonaws.com": "sns",
+    "events.amazonaws.com": "eventbridge",
+    "iot.amazonaws.com": "iot",
+    "cognito-idp.amazonaws.com": "cognito",
+    "alexa-appkit.amazon.com": "alexa",
+}
+
+
+def is_sam(document: YMap) -> bool:
+    """The SAM transform is declared, or (as in the SAM translator's own test inputs)
+    the template uses `AWS::Serverless::*` resources that only SAM understands."""
+    transform = document.get("Transform")
+    if any(t == SAM_TRANSFORM for t in as_list(transform)):
+        return True
+    resources = document.get("Resources")
+    return isinstance(resources, YMap) and any(
+        isinstance(r, YMap) and str(r.get("Type", "")).startswith("AWS::Serverless::")
+        for r in resources.values()
+    )
+
+
+def _resolve_parameters(value: Any, defaults: dict[str, Any], unknown: set[str]) -> Any:
+    """Replace `{"Ref": Param}` by the parameter's Default (Unknown when it has none)."""
+    if isinstance(value, YMap):
+        if len(value) == 1 and "Ref" in value and isinstance(value["Ref"], str):
+            name = value["Ref"]
+            if name in defaults:
+                return defaults[name]
+            if name in unknown:
+                return Unknown(f"parameter {name}")
+            return value
+        for key in list(value):
+            value[key] = _resolve_parameters(value[key], defaults, unknown)
+    elif isinstance(value, YList):
+        for index, item in enumerate(value):
+            value[index] = _resolve_parameters(item, defaults, unknown)
+    return value
+
+
+def _setting(props: YMap, key: str, globals_: YMap | None) -> Setting[Any]:
+    if key in props:
+        return Setting.read(props, key)
+    if globals_ is not None and key in globals_:
+        return Setting.read(globals_, key)
+    return Setting.absent(props, props.file, props.loc)
+
+
+def _function_ref(value: Any, functions: dict[str, Function]) -> Function | None:
+    target = logical_id(value)
+    if target is None and isinstance(value, str):
+        target = value
+    return functions.get(target) if target is not None else None
+
+
+def _source_kind(arn: Any, resources: YMap) -> tuple[str, str | None]:
+    target = logical_id(arn)
+    if target is not None and isinstance(resources.get(target), YMap):
+        resource_type = resources[target].get("Type")
+        if resource_type == "AWS::SQS::Queue":
+            return "sqs", None
+        if resource_type == "AWS::DynamoDB::Table" or resource_type == "AWS::DynamoDB::GlobalTable":
+            return "stream", "dynamodb"
+        if resource_type == "AWS::Kinesis::Stream":
+            return "stream", "kinesis"
+        if resource_type == "AWS::MSK::Cluster":
+            return "kafka", None
+    text = str(arn)
+    if ":sqs:" in text:
+        return "sqs", None
+    if ":dynamodb:" in text or "StreamArn" in text:
+        return "stream", "dynamodb"
+    if ":kinesis:" in text:
+        return "stream", "kinesis"
+    if ":kafka:" in text:
+        return "kafka", None
+    return "other", None
+
+
+def _poll_event(event: Event, props: YMap | None, source_key: str, resources: YMap) -> Event:
+    def read(key: str) -> Setting[Any]:
+        if props is not None and key in props:
+            return Setting.read(props, key)
+        return Setting(None, event.file, event.at, None, props, None)
+
+    event.batch_size = read("BatchSize")
+    event.enabled = read("Enabled")
+    event.maximum_retry_attempts = read("MaximumRetryAttempts")
+    event.maximum_record_age = read("MaximumRecordAgeInSeconds")
+    event.bisect_on_error = read("BisectBatchOnFunctionError")
+    event.report_batch_item_failures = read("FunctionResponseTypes")
+    destination = props.get("DestinationConfig") if props is not None else None
+    on_failure = destination.get("OnFailure") if isinstance(destination, YMap) else None
+    if isinstance(destination, YMap) and on_failure is not None:
+        event.on_failure = Setting.read(destination, "OnFailure")
+    else:
+        event.on_failure = read("DestinationConfig")
+    arn = props.get(source_key) if props is not None else None
+    event.source = logical_id(arn) or arn
+    if event.kind == "other" or (event.stream_type is None and event.kind == "stream"):
+        event.kind, event.stream_type = _source_kind(arn, resources)
+    return event
+
+
+def _sam_event(name: str, item: YMap, container: YMap, resources: YMap) -> Event:
+    type_name = item.get("Type")
+    kind, stream_type = SAM_EVENT_KINDS.get(str(type_name), ("other", None))
+    props = item.get("Properties")
+    props = props if isinstance(props, YMap) else None
+    event = Event(
+        kind=kind,
+        type_name=str(type_name),
+        name=name,
+        file=container.file,
+        at=container.at(name),
+        properties=props,
+        stream_type=stream_type,
+    )
+    if kind in ("sqs", "stream", "kafka", "mq", "documentdb"):
+        source_key = {"sqs": "Queue", "mq": "Broker", "documentdb": "Cluster"}.get(kind, "Stream")
+        _poll_event(event, props, source_key, resources)
+    elif props is not None:
+        if kind in ("api", "http_api"):
+            method, path = props.get("Method"), props.get("Path")
+            event.method = method.upper() if isinstance(method, str) else None
+            event.path = path if isinstance(path, str) else None
+        elif kind == "s3":
+            event.source = logical_id(props.get("Bucket")) or props.get("Bucket")
+        elif kind == "sns":
+            event.source = logical_id(props.get("Topic")) or props.get("Topic")
+        elif kind == "schedule":
+            event.extra["rate"] = props.get("Schedule", props.get("ScheduleExpression"))
+            event.extra["input"] = props.get("Input")
+            event.enabled = Setting.read(props, "Enabled") if "Enabled" in props else None
+    return event
+
+
+def load_template(path: Path, display: str, document: YMap, text: str) -> App:
+    sam = is_sam(document)
+    app = App(
+        path=path,
+        file=display,
+        format="sam" if sam else "cloudformation",
+        document=document,
+        text=text,
+    )
+    parameters = document.get("Parameters")
+    defaults: dict[str, Any] = {}
+    unknown: set[str] = set()
+    if isinstance(parameters, YMap):
+        for name, spec in parameters.items():
+            if isinstance(spec, YMap) and "Default" in spec:
+                defaults[name] = spec["Default"]
+            else:
+                unknown.add(name)
+    resources = document.get("Resources")
+    if not isinstance(resources, YMap):
+        return app
+    _resolve_parameters(resources, defaults, unknown)
+    globals_block = document.get("Globals")
+    globals_function: YMap | None = None
+    if sam and isinstance(globals_block, YMap):
+        _resolve_parameters(globals_block, defaults, unknown)
+        candidate = globals_block.get("Function")
+        globals_function = candidate if isinstance(candidate, YMap) else None
+    app.resources = resources
+    app.queues = queues_of(resources, display)
+    functions: dict[str, Function] = {}
+    for logical, resource in resources.items():
+        if not isinstance(resource, YMap):
+            continue
+        resource_type = resource.get("Type")
+        if resource_type == "AWS::Serverless::Function" and sam:
+            functions[logical] = _sam_function(app, logical, resource, globals_function)
+        elif resource_type == "AWS::Lambda::Function":
+            functions[logical] = _cfn_function(app, logical, resource)
+    app.functions = list(functions.values())
+    _attach_resources(app, functions)
+    return app
+
+
+def _properties(resource: YMap) -> YMap:
+    props = resource.get("Properties")
+    if isinstance(props, YMap):
+        return props
+    return YMap(resource.loc, resource.loc, False, resource.file)
+
+
+def _base_function(app: App, logical: str, resource: YMap, props: YMap) -> Function:
+    return Function(
+        name=logical,
+        app=app,
+        file=resource.file or app.file,
+        at=app.resources.at(logical),
+        node=props,
+        runtime=Setting.absent(props, props.file, props.loc),
+        handler=Setting.absent(props, props.file, props.loc),
+        timeout=Setting.absent(props, props.file, props.loc),
+        memory=Setting.absent(props, props.file, props.loc),
+    )
+
+
+def _code_dir(app: App, code_uri: Any, resource: YMap) -> Path | Unknown:
+    metadata = resource.get("Metadata")
+    if isinstance(metadata, YMap) and isinstance(metadata.get("aws:asset:path"), str):
+        return app.directory / str(metadata["aws:asset:path"])
+    if code_uri is None:
+        return app.directory
+    if isinstance(code_uri, str) and not code_uri.startswith("s3://"):
+        return app.directory / code_uri
+    return Unknown("code location")
+
+
+def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None) -> Function:
+    props = _properties(resource)
+    function = _base_function(app, logical, resource, props)
+    function.runtime = _setting(props, "Runtime", globals_)
+    function.handler = _setting(props, "Handler", globals_)
+    function.timeout = _setting(props, "Timeout", globals_)
+    function.timeout_inherited = "Timeout" not in props and function.timeout.present
+    function.memory = _setting(props, "MemorySize", globals_)
+    package = _setting(props, "PackageType", globals_).value
+    function.package_type = "Image" if package == "Image" or "ImageUri" in props else "Zip"
+    function.inline_code = "InlineCode" in props
+    code_uri = _setting(props, "CodeUri", globals_).value
+    function.code_dir = _code_dir(app, code_uri, resource)
+    function.tracing = _setting(props, "Tracing", globals_)
+    logging = _setting(props, "LoggingConfig", globals_).value
+    if isinstance(logging, YMap) and "LogGroup" in logging:
+        function.log_group = Setting.read(logging, "LogGroup")
+    function.environment = {}
+    for source in (globals_, props):
+        env = source.get("Environment") if source is not None else None
+        variables = env.get("Variables") if isinstance(env, YMap) else None
+        if isinstance(variables, YMap):
+            function.environment.update({str(k): Setting.read(variables, k) for k in variables})
+    function.dead_letter = _setting(props, "DeadLetterQueue", globals_)
+    invoke = _setting(props, "EventInvokeConfig", globals_).value
+    function.on_failure = Setting.absent(props, props.file, props.loc)
+    if isinstance(invoke, YMap):
+        destination = invoke.get("DestinationConfig")
+        if isinstance(destination, YMap) and "OnFailure" in destination:
+            function.on_failure = Setting.read(destination, "OnFailure")
+        if "MaximumRetryAttempts" in invoke:
+            function.async_retry_attempts = Setting.read(invoke, "MaximumRetryAttempts")
+    url = _setting(props, "FunctionUrlConfig", globals_)
+    if isinstance(url.value, YMap):
+        function.url_auth = Setting.read(url.value, "AuthType")
+    for policy in as_list(props.get("Policies")):
+        if isinstance(policy, YMap) and "Statement" in policy:
+            function.statements.extend(statements_from_policy(policy, function.file, policy.loc))
+    function.statements.extend(_role_statements(app, props.get("Role")))
+    events = props.get("Events")
+    if isinstance(events, YMap):
+        for name, item in events.items():
+            if isinstance(item, YMap):
+                function.events.append(_sam_event(str(name), item, events, app.resources))
+    _link(function)
+    return function
+
+
+def _cfn_function(app: App, logical: str, resource: YMap) -> Function:
+    props = _properties(resource)
+    function = _base_function(app, logical, resource, props)
+    function.runtime = Setting.read(props, "Runtime")
+    function.handler = Setting.read(props, "Handler")
+    function.timeout = Setting.read(props, "Timeout")
+    function.memory = Setting.read(props, "MemorySize")
+    code = props.get("Code")
+    function.package_type = "Image" if props.get("PackageType") == "Image" else "Zip"
+    if isinstance(code, YMap) and "ImageUri" in code:
+        function.package_type = "Image"
+    function.inline_code = isinstance(code, YMap) and "ZipFile" in code
+    function.code_dir = _code_dir(app, None if "Metadata" in resource else code, resource)
+    tracing = props.get("TracingConfig")
+    function.tracing = (
+        Setting.read(tracing, "Mode")
+        if isinstance(tracing, YMap)
+        else Setting.absent(props, props.file, props.loc)
+    )
+    logging = props.get("LoggingConfig")
+    if isinstance(logging, YMap) and "LogGroup" in logging:
+        function.log_group = Setting.read(logging, "LogGroup")
+    env = props.get("Environment")
+    variables = env.get("Variables") if isinstance(env, YMap) else None
+    if isinstance(variables, YMap):
+        function.environment = {str(k): Setting.read(variables, k) for k in variables}
+    function.dead_letter = Setting.read(props, "DeadLetterConfig")
+    function.on_failure = Setting.absent(props, props.file, props.loc)
+    function.statements.extend(_role_statements(app, props.get("Role")))
+    _link(function)
+    return function
+
+
+def _link(function: Function) -> None:
+    handler = function.handler.value
+    if isinstance(handler, str) and function.has_code_link and isinstance(function.code_dir, Path):
+        function.handler_ref = handler_ref(function.code_dir, handler, path_style=False)
+
+
+def _role_statements(app: App, role: Any) -> list[Statement]:
+    """Statements of an IAM role of the same template, and of policies attached to it."""
+    target = logical_id(role)
+    if target is None:
+        return []
+    found: list[Statement] = []
+    resource = app.resources.get(target)
+    if isinstance(resource, YMap) and resource.get("Type") == "AWS::IAM::Role":
+        props = _properties(resource)
+        for policy in as_list(props.get("Policies")):
+            if isinstance(policy, YMap):
+                document = policy.get("PolicyDocument")
+                found.extend(statements_from_policy(document, app.file, policy.loc))
+    for other in app.resources.values():
+        if not isinstance(other, YMap) or other.get("Type") not in (
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+        ):
+            continue
+        props = _properties(other)
+        if any(logical_id(r) == target for r in as_list(props.get("Roles"))):
+            found.extend(statements_from_policy(props.get("PolicyDocument"), app.file, props.loc))
+    return found
+
+
+def _attach_resources(app: App, functions: dict[str, Function]) -> None:
+    """Event sources and settings that live in resources of their own."""
+    resources = app.resources
+    has_rest = any(
+        isinstance(r, YMap) and r.get("Type") == "AWS::ApiGateway::RestApi"
+        for r in resources.values()
+    )
+    for logical, resource in resources.items():
+        if not isinstance(resource, YMap):
+            continue
+        kind = resource.get("Type")
+        props = _properties(resource)
+        at = resources.at(logical)
+        if kind == "AWS::Lambda::EventSourceMapping":
+            function = _function_ref(props.get("FunctionName"), functions)
+            if function is not None:
+                event = Event("other", str(kind), logical, resource.file, at, props)
+                event.kind, event.stream_type = _source_kind(props.get("EventSourceArn"), resources)
+                function.events.append(_poll_event(event, props, "EventSourceArn", resources))
+        elif kind == "AWS::Lambda::EventInvokeConfig":
+            function = _function_ref(props.get("FunctionName"), functions)
+            if function is not None:
+                destination = props.get("DestinationConfig")
+                if isinstance(destination, YMap) and "OnFailure" in destination:
+                    function.on_failure = Setting.read(destination, "OnFailure")
+                if "MaximumRetryAttempts" in props:
+                    function.async_retry_attempts = Setting.read(props, "MaximumRetryAttempts")
+        elif kind == "AWS::Lambda::Url":
+            function = _function_ref(props.get("TargetFunctionArn"), functions)
+            if function is not None:
+                function.url_auth = Setting.read(props, "AuthType", at)
+        elif kind == "AWS::Lambda::Permission":
+            function = _function_ref(props.get("FunctionName"), functions)
+            principal = props.get("Principal")
+            event_kind = _PRINCIPAL_KINDS.get(str(principal))
+            if principal == "apigateway.amazonaws.com":
+                event_kind = "api" if has_rest else "http_api"
+            if function is not None and event_kind is not None:
+                event = Event(event_kind, str(kind), logical, resource.file, at, props)
+                event.source = logical_id(props.get("SourceArn")) or props.get("SourceArn")
+                if not any(e.kind == event_kind for e in function.events):
+                    function.events.append(event)
+        elif kind == "AWS::SNS::Subscription" and props.get("Protocol") == "lambda":
+            function = _function_ref(props.get("Endpoint"), functions)
+            if function is not None:
+                event = Event("sns", str(kind), logical, resource.file, at, props)
+                event.source = logical_id(props.get("TopicArn")) or props.get("TopicArn")
+                function.events.append(event)
+        elif kind == "AWS::Events::Rule":
+            for target in as_list(props.get("Targets")):
+                function = _function_ref(
+                    target.get("Arn") if isinstance(target, dict) else None, functions
+                )
+                if function is not None:
+                    event_kind = "schedule" if "ScheduleExpression" in props else "eventbridge"
+                    event = Event(event_kind, str(kind), logical, resource.file, at, props)
+                    event.extra["rate"] = props.get("ScheduleExpression")
+                    event.extra["input"] = target.get("Input")
+                    function.events.append(event)
+        elif kind == "AWS::S3::Bucket":
+            notification = props.get("NotificationConfiguration")
+            configurations = (
+                notification.get("LambdaConfigurations") if isinstance(notification, YMap) else None
+            )
+            for item in as_list(configurations):
+                if not isinstance(item, YMap):
+                    continue
+                function = _function_ref(item.get("Function"), functions)
+                if function is not None:
+                    event = Event("s3", str(kind), logical, resource.file, item.loc, item)
+                    event.source = logical
+                    function.events.append(event)
+        elif kind == "AWS::SNS::Topic":
+            for item in as_list(props.get("Subscription")):
+                if isinstance(item, YMap) and item.get("Protocol") == "lambda":
+                    function = _function_ref(item.get("Endpoint"), functions)
+                    if function is not None:
+                        event = Event("sns", str(kind), logical, resource.file, item.loc, item)
+                        event.source = logical
+                        function.events.append(event)

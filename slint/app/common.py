@@ -1,0 +1,117 @@
+"""Helpers shared by the loaders: logical-id references, IAM statements, handler paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from slint.app.model import HandlerRef, Queue, Setting, Statement, Unknown, as_list
+from slint.app.yamlpos import YList, YMap
+from slint.diagnostics import Location
+
+
+def logical_id(value: Any) -> str | None:
+    """`{"Ref": X}` / `{"Fn::GetAtt": [X, ...]}` / `"X.Arn"` GetAtt -> X."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "Ref" and isinstance(inner, str):
+            return inner
+        if key == "Fn::GetAtt":
+            if isinstance(inner, list) and inner and isinstance(inner[0], str):
+                return inner[0]
+            if isinstance(inner, str):
+                return inner.split(".", 1)[0]
+    return None
+
+
+def statements_from_policy(document: Any, file: str, fallback: Location) -> list[Statement]:
+    """IAM statements of a policy document (`{Statement: [...]}`) or a statement list."""
+    if isinstance(document, dict) and "Statement" in document:
+        items = document["Statement"]
+    else:
+        items = document
+    found = []
+    for item in as_list(items):
+        if not isinstance(item, dict):
+            continue
+        at = item.loc if isinstance(item, YMap) else fallback
+        actions = as_list(item.get("Action", item.get("NotAction")))
+        found.append(
+            Statement(
+                effect=item.get("Effect", "Allow"),
+                actions=actions,
+                resources=as_list(item.get("Resource")),
+                file=getattr(item, "file", file) or file,
+                at=at,
+            )
+        )
+    return found
+
+
+def handler_ref(code_dir: Path, handler: str, *, path_style: bool) -> HandlerRef | None:
+    """Where `handler` ("pkg/mod.func" or "pkg.mod.func") lives below `code_dir`."""
+    module, dot, function = handler.rpartition(".")
+    if not dot or not module or not function:
+        return None
+    module = module.removeprefix("./")
+    stems = []
+    if path_style:
+        stems.append(module)
+    stems.append(module.replace(".", "/"))
+    candidates: list[Path] = []
+    for stem in dict.fromkeys(stems):
+        candidates.append(code_dir / f"{stem}.py")
+        candidates.append(code_dir / stem / "__init__.py")
+    for candidate in candidates:
+        if candidate.is_file():
+            return HandlerRef(candidate.resolve(), function, tuple(candidates))
+    return HandlerRef(candidates[0].resolve(), function, tuple(candidates))
+
+
+def setting(owner: YMap, key: str, fallback: Setting[Any] | None = None) -> Setting[Any]:
+    """`key` of `owner` if present, else `fallback` (an inherited setting), else absent."""
+    if key in owner:
+        return Setting.read(owner, key)
+    if fallback is not None and fallback.present:
+        return fallback
+    return Setting.absent(owner, owner.file, owner.loc)
+
+
+def first_key_loc(owner: YMap) -> Location:
+    return owner.loc
+
+
+def unknown_if_intrinsic(value: Any) -> Any:
+    """An intrinsic function left after resolution is a deploy-time value."""
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
+            return Unknown(f"intrinsic {key}")
+    return value
+
+
+def is_map(value: Any) -> bool:
+    return isinstance(value, YMap)
+
+
+def is_list(value: Any) -> bool:
+    return isinstance(value, YList)
+
+
+def queues_of(resources: YMap, file: str) -> dict[str, Queue]:
+    queues = {}
+    for logical, resource in resources.items():
+        if not isinstance(resource, YMap) or resource.get("Type") != "AWS::SQS::Queue":
+            continue
+        properties = resource.get("Properties")
+        node = properties if isinstance(properties, YMap) else resource
+        queues[logical] = Queue(
+            logical_id=logical,
+            file=resource.file or file,
+            at=resources.at(logical),
+            node=node,
+            visibility_timeout=Setting.read(node, "VisibilityTimeout", resource.loc),
+            redrive_policy=Setting.read(node, "RedrivePolicy", resource.loc),
+            fifo=node.get("FifoQueue") is True,
+        )
+    return queues

@@ -1,0 +1,283 @@
+"""The one normalized picture of a Lambda application, whatever format it came from.
+
+Loaders (serverless.yml, SAM, CloudFormation) build it; rules never read raw YAML
+for what the model answers. Every value keeps where it came from (file and key
+position) so that findings and fixes point at an exact line. A value slint cannot
+know (an unresolved `${ssm:...}`, an `!If`, a parameter without a default) is an
+`Unknown`, and rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from slint.app.yamlpos import YList, YMap
+from slint.diagnostics import Location
+
+T = TypeVar("T")
+
+
+class Unknown:
+    """A value that cannot be known before deployment."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.reason == self.reason
+
+    def __hash__(self) -> int:
+        return hash(("Unknown", self.reason))
+
+
+def is_known(value: object) -> bool:
+    """Neither Unknown nor containing an Unknown nor an unresolved intrinsic function."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value), "") in INTRINSIC_KEYS:
+            return False
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    return True
+
+
+INTRINSIC_KEYS = frozenset(
+    {
+        "Ref",
+        "Condition",
+        "Fn::And",
+        "Fn::Base64",
+        "Fn::Cidr",
+        "Fn::Contains",
+        "Fn::Equals",
+        "Fn::FindInMap",
+        "Fn::ForEach",
+        "Fn::GetAtt",
+        "Fn::GetAZs",
+        "Fn::If",
+        "Fn::ImportValue",
+        "Fn::Join",
+        "Fn::Length",
+        "Fn::Not",
+        "Fn::Or",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::Sub",
+        "Fn::ToJsonString",
+        "Fn::Transform",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting of the model: its value and where it was written.
+
+    `value` is None when the setting is absent (then `owner` is the mapping that lacks
+    it, so a finding can point at it and a fix can insert into it). When present,
+    `file`/`at` are the key's position and `span` the value's text range.
+    """
+
+    value: T | Unknown | None
+    file: str
+    at: Location
+    span: tuple[Location, Location] | None = None
+    owner: YMap | None = field(default=None, repr=False, compare=False)
+    key: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.value is not None
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None and is_known(self.value)
+
+    @classmethod
+    def absent(cls, owner: YMap | None, file: str, at: Location) -> Setting[Any]:
+        return cls(None, file, at, None, owner, None)
+
+    @classmethod
+    def read(cls, owner: YMap, key: str, default_at: Location | None = None) -> Setting[Any]:
+        """The value of `key` in `owner`, positioned at the key (absent: at `owner`)."""
+        if key in owner:
+            return cls(
+                owner[key], owner.file, owner.key_loc[key], owner.value_range[key], owner, key
+            )
+        return cls(None, owner.file, default_at or owner.loc, None, owner, None)
+
+
+@dataclass
+class Event:
+    """One event source of a function.
+
+    `kind` is normalized: api (REST), http_api, websocket, alb, sqs, sns, s3, stream
+    (DynamoDB / Kinesis; see `stream_type`), kafka, mq, schedule, eventbridge,
+    cloudwatch_logs, iot, cognito, alexa, function_url, other.
+    """
+
+    kind: str
+    type_name: (
+        str  # as written: "http", "sqs", "Api", "DynamoDB", "AWS::Lambda::EventSourceMapping"
+    )
+    name: str  # the event's logical name (SAM) or its index (serverless)
+    file: str
+    at: Location
+    properties: YMap | None  # the event's own settings, as written
+    stream_type: str | None = None  # "dynamodb" / "kinesis" for kind == "stream"
+    # Normalized settings (absent ones are Setting(None, ...) positioned at the event).
+    batch_size: Setting[Any] | None = None
+    maximum_retry_attempts: Setting[Any] | None = None
+    maximum_record_age: Setting[Any] | None = None
+    bisect_on_error: Setting[Any] | None = None
+    on_failure: Setting[Any] | None = None
+    report_batch_item_failures: Setting[Any] | None = None
+    enabled: Setting[Any] | None = None
+    # The queue / stream / topic / bucket the event reads, as a logical id of the same
+    # template (str) or an ARN / unknown value.
+    source: Any = None
+    method: str | None = None  # HTTP method, upper case, for api/http_api
+    path: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_async(self) -> bool:
+        """Invoked asynchronously by AWS (failures go to the function's DLQ/destination)."""
+        return self.kind in ASYNC_KINDS
+
+    @property
+    def is_poll_based(self) -> bool:
+        return self.kind in ("sqs", "stream", "kafka", "mq")
+
+
+ASYNC_KINDS = frozenset(
+    {"s3", "sns", "schedule", "eventbridge", "cloudwatch_logs", "iot", "cognito", "alexa", "ses"}
+)
+
+
+@dataclass
+class Statement:
+    """An IAM policy statement that applies to a function's role."""
+
+    effect: Any
+    actions: list[Any]
+    resources: list[Any]
+    file: str
+    at: Location
+
+
+@dataclass
+class HandlerRef:
+    """Where a function's handler lives: a module file and a function in it."""
+
+    module_path: Path  # absolute; may not exist (that is SL001's business)
+    function: str  # may be dotted for a method-less nested name; normally one name
+    # All candidate files tried, for messages (a package may hold the module or
+    # the module may be a package's __init__.py).
+    candidates: tuple[Path, ...] = ()
+
+
+@dataclass
+class Function:
+    name: str  # serverless function key / CloudFormation logical id
+    app: App
+    file: str  # display path of the file where the function is defined
+    at: Location  # its key
+    node: YMap  # its settings (serverless) / Properties (SAM, CFN) mapping, for fixes
+    runtime: Setting[Any]
+    handler: Setting[Any]
+    timeout: Setting[Any]  # own, else inherited (then positioned where inherited from)
+    memory: Setting[Any]
+    package_type: str = "Zip"  # "Zip" or "Image"
+    inline_code: bool = False
+    code_dir: Path | Unknown | None = None  # the folder the handler path is relative to
+    tracing: Setting[Any] | None = None
+    log_retention: Setting[Any] | None = None
+    log_group: Setting[Any] | None = None  # LoggingConfig.LogGroup (SAM/CFN)
+    environment: dict[str, Setting[Any]] = field(default_factory=dict)
+    dead_letter: Setting[Any] | None = None
+    on_failure: Setting[Any] | None = None  # async on-failure destination
+    async_retry_attempts: Setting[Any] | None = None
+    url_auth: Setting[Any] | None = None  # function URL AuthType, if it has a URL
+    events: list[Event] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    handler_ref: HandlerRef | None = None
+    requirements: Path | None = None  # requirements.txt deployed with it, if found
+    timeout_inherited: bool = False
+
+    @property
+    def is_python(self) -> bool:
+        runtime = self.runtime.value
+        return isinstance(runtime, str) and runtime.startswith("python")
+
+    @property
+    def has_code_link(self) -> bool:
+        return self.package_type != "Image" and not self.inline_code
+
+
+@dataclass
+class Queue:
+    logical_id: str
+    file: str
+    at: Location
+    node: YMap  # Properties (absent: the resource mapping)
+    visibility_timeout: Setting[Any]
+    redrive_policy: Setting[Any]
+    fifo: bool = False
+
+
+@dataclass
+class App:
+    """One deployment unit: a serverless.yml service or a SAM / CloudFormation template."""
+
+    path: Path  # absolute path of the config file
+    file: str  # as displayed
+    format: str  # "serverless", "sam" or "cloudformation"
+    document: YMap
+    text: str
+    functions: list[Function] = field(default_factory=list)
+    queues: dict[str, Queue] = field(default_factory=dict)
+    # CloudFormation resources by logical id (serverless: resources.Resources).
+    resources: YMap = field(default_factory=lambda: YMap(Location(1, 1), Location(1, 1), False))
+    plugins: tuple[str, ...] = ()
+    # Other files the config pulled in (serverless ${file(...)}), absolute.
+    includes: tuple[Path, ...] = ()
+    # Problems found while loading that are not fatal (an include that is missing).
+    notes: list[tuple[str, Location, str]] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return list(value)
+    return [value]
+
+
+__all__ = [
+    "App",
+    "Event",
+    "Function",
+    "HandlerRef",
+    "Queue",
+    "Setting",
+    "Statement",
+    "Unknown",
+    "YList",
+    "YMap",
+    "as_list",
+    "is_known",
+]
