@@ -6,6 +6,7 @@ Every usage or configuration error is one line on stderr; no traceback reaches a
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _fail(message: str) -> None:
-    click.echo(f"slint: error: {message}", err=True)
+    # One line, whatever the message holds: scripts and editors read stderr by line.
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    click.echo(f"slint: error: {line}", err=True)
 
 
 def _selectors(values: Sequence[str]) -> tuple[str, ...]:
@@ -107,28 +110,34 @@ def check(
     force_exclude: bool,
 ) -> int:
     """Check files and directories (default: the current directory)."""
-    from slint.config import ConfigError, ConfigResolver, Overrides
+    from slint.config import ConfigError, ConfigResolver, Overrides, selector_check
     from slint.discovery import DiscoveryError
     from slint.engine import Engine
     from slint.registry import RegistryError
     from slint.reporters import ReportOptions, get_renderer
 
-    extend = _selectors(extend_select) + (("SL005",) if report_unused_ignores else ())
-    overrides = Overrides(
-        select=_selectors(select) or None,
-        extend_select=extend,
-        ignore=_selectors(ignore),
-    )
     try:
         registry = _load_registry()
-        registry.validate(overrides.apply(_empty_settings()))
-        resolver = ConfigResolver(overrides, config_file)
+        known_selector = selector_check(rule.code for rule in registry.rules)
+        options_given = {"--select": select, "--extend-select": extend_select, "--ignore": ignore}
+        for option, values in options_given.items():
+            for selector in _selectors(values):
+                if not known_selector(selector):
+                    raise ConfigError(f"{option}: unknown rule selector `{selector}`")
+        extend = _selectors(extend_select) + (("SL005",) if report_unused_ignores else ())
+        overrides = Overrides(
+            select=_selectors(select) or None,
+            extend_select=extend,
+            ignore=_selectors(ignore),
+        )
+        resolver = ConfigResolver(overrides, config_file, known_selector=known_selector)
         run = Engine(registry, resolver).check_paths(paths or (".",), force_exclude=force_exclude)
     except (ConfigError, DiscoveryError, RegistryError) as error:
         _fail(str(error))
         return EXIT_ERROR
     options = ReportOptions(
-        color=sys.stdout.isatty(),
+        # NO_COLOR: https://no-color.org
+        color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
         quiet=quiet,
         statistics=statistics,
         files_checked=run.files_checked,
@@ -142,12 +151,6 @@ def check(
     if run.diagnostics and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
-
-
-def _empty_settings() -> Any:
-    from slint.settings import Settings
-
-    return Settings()
 
 
 @cli.command("rules")
@@ -212,10 +215,13 @@ def rule_command(code: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if not args:
+        # click would print the whole help as the "error"; a usage error is one line.
+        _fail("missing command: use `slint check [PATH ...]`, `slint rules` or `slint --help`")
+        sys.exit(EXIT_ERROR)
     try:
-        code = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="slint", standalone_mode=False
-        )
+        code = cli.main(args=args, prog_name="slint", standalone_mode=False)
     except click.UsageError as error:
         _fail(error.format_message())
         sys.exit(EXIT_ERROR)
@@ -227,4 +233,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # a bug in slint: one line, never a traceback
+        _fail(f"internal error: {type(error).__name__}: {error}")
+        sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

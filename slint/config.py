@@ -8,7 +8,7 @@ and the key.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,31 +29,85 @@ class ConfigError(Exception):
     """A configuration problem, reported as one line and exit code 2."""
 
 
+def _within(selector: str, scope: str) -> bool:
+    """Does every code that `selector` matches also match `scope`?"""
+    return scope == "ALL" or (selector != "ALL" and selector.startswith(scope))
+
+
 @dataclass(frozen=True)
 class Overrides:
-    """What the command line says; it wins over every configuration file."""
+    """What the command line says; it wins over every configuration file.
+
+    The selection follows ruff's layering: a configuration file is one layer and the
+    command line the next. A command-line `--select` starts the selection afresh
+    (the file's `select`, `extend-select` and `ignore` no longer count); without it,
+    the command line's `--extend-select` and `--ignore` adjust the file's selection,
+    and decide every rule they match. Inside one layer the most specific selector
+    wins. `Registry.enabled` evaluates a single layer, so `apply` folds the two into
+    one: it drops the file's selectors that a command-line selector overrules (those
+    inside its scope), which leaves exactly the layered result.
+    """
 
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
 
     def apply(self, settings: Settings) -> Settings:
+        if self.select is not None:
+            return replace(
+                settings, select=self.select, extend_select=self.extend_select, ignore=self.ignore
+            )
+
+        def keep(selector: str, overruled_by: tuple[str, ...]) -> bool:
+            return not any(_within(selector, scope) for scope in overruled_by)
+
+        select = settings.select
+        if select is not None:
+            select = tuple(s for s in select if keep(s, self.ignore))
         return replace(
             settings,
-            select=self.select if self.select is not None else settings.select,
-            extend_select=settings.extend_select + self.extend_select,
-            ignore=settings.ignore + self.ignore,
+            select=select,
+            extend_select=tuple(s for s in settings.extend_select if keep(s, self.ignore))
+            + self.extend_select,
+            ignore=tuple(s for s in settings.ignore if keep(s, self.extend_select)) + self.ignore,
         )
+
+
+SelectorCheck = Callable[[str], bool]
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{where} must be a list of strings")
+        raise ConfigError(f"{where} must be a list of strings, not {_toml_repr(value)}")
     return tuple(value)
 
 
-def parse_settings(table: Mapping[str, Any], source: Path, prefix: str) -> Settings:
-    """Validate one `[tool.slint]` table (or a slint.toml document)."""
+def _toml_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _selector_list(value: Any, where: str, known: SelectorCheck | None) -> tuple[str, ...]:
+    selectors = tuple(s.strip().upper() for s in _string_list(value, where))
+    for selector in selectors:
+        if not selector:
+            raise ConfigError(f"{where}: empty rule selector")
+        if known is not None and not known(selector):
+            raise ConfigError(f"{where}: unknown rule selector `{selector}`")
+    return selectors
+
+
+def parse_settings(
+    table: Mapping[str, Any],
+    source: Path,
+    prefix: str,
+    known_selector: SelectorCheck | None = None,
+) -> Settings:
+    """Validate one `[tool.slint]` table (or a slint.toml document).
+
+    `known_selector`, when given, says whether a rule selector names any rule, so
+    that an unknown one is reported with the key it appears under.
+    """
     values: dict[str, Any] = {}
     for key, value in table.items():
         where = f"{source}: {prefix}{key}"
@@ -61,27 +115,29 @@ def parse_settings(table: Mapping[str, Any], source: Path, prefix: str) -> Setti
             known = ", ".join(sorted(KNOWN_KEYS))
             raise ConfigError(f"{where}: unknown configuration key (known keys: {known})")
         if key in _LIST_KEYS:
-            values[_LIST_KEYS[key]] = tuple(s.strip().upper() for s in _string_list(value, where))
+            values[_LIST_KEYS[key]] = _selector_list(value, where, known_selector)
         elif key == "exclude":
             values["exclude"] = _string_list(value, where)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where} must be a table of glob = [codes]")
             values["per_file_ignores"] = tuple(
-                (glob, tuple(s.strip().upper() for s in _string_list(codes, f"{where}.{glob}")))
+                (glob, _selector_list(codes, f'{where}."{glob}"', known_selector))
                 for glob, codes in value.items()
             )
         else:
             attribute, _default, low, high = NUMERIC_OPTIONS[key]
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(f"{where} must be an integer, not {value!r}")
+                raise ConfigError(f"{where} must be an integer, not {_toml_repr(value)}")
             if not low <= value <= high:
                 raise ConfigError(f"{where} must be between {low} and {high}, not {value}")
             values[attribute] = value
     return Settings(source=source, root=source.parent.resolve(), **values)
 
 
-def read_config_file(path: Path, *, explicit: bool = False) -> Settings | None:
+def read_config_file(
+    path: Path, *, explicit: bool = False, known_selector: SelectorCheck | None = None
+) -> Settings | None:
     """Read one file; None for a pyproject.toml that has no `[tool.slint]` table."""
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -100,30 +156,66 @@ def read_config_file(path: Path, *, explicit: bool = False) -> Settings | None:
             return None
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: tool.slint must be a table")
-        return parse_settings(table, path, "tool.slint.")
-    return parse_settings(document, path, "")
+        return parse_settings(table, path, "tool.slint.", known_selector)
+    return parse_settings(document, path, "", known_selector)
+
+
+def selector_check(codes: Iterable[str]) -> SelectorCheck:
+    """Whether a selector (`ALL`, a code or a prefix) names any of these rule codes."""
+    known = tuple(codes)
+    return lambda selector: selector == "ALL" or any(c.startswith(selector) for c in known)
+
+
+def installed_rule_selectors() -> SelectorCheck:
+    """Whether a selector names any installed rule (built-in or plugin)."""
+    from slint.registry import Registry  # late: the registry imports this module
+
+    return selector_check(rule.code for rule in Registry.load().rules)
 
 
 class ConfigResolver:
-    """Answers "which settings apply to this path?", reading each directory once."""
+    """Answers "which settings apply to this path?", reading each directory once.
 
-    def __init__(self, overrides: Overrides, config_file: Path | None = None) -> None:
+    `known_selector` says whether a rule selector names a rule, so that a file's
+    unknown selector is reported with its key; by default it asks the installed
+    rules (pass the check of the registry you run with if that is another one).
+    """
+
+    def __init__(
+        self,
+        overrides: Overrides,
+        config_file: Path | None = None,
+        *,
+        known_selector: SelectorCheck | None = None,
+    ) -> None:
         self._overrides = overrides
+        self._known_selector = known_selector
         self._by_dir: dict[Path, Settings] = {}
+        self._by_path: dict[Path, Settings] = {}
         self._fixed: Settings | None = None
         if config_file is not None:
-            self._fixed = overrides.apply(
-                read_config_file(config_file, explicit=True) or Settings()
+            found = read_config_file(
+                config_file, explicit=True, known_selector=self._selector_check()
             )
+            self._fixed = overrides.apply(found or Settings())
         self._default = overrides.apply(Settings())
+
+    def _selector_check(self) -> SelectorCheck:
+        if self._known_selector is None:
+            self._known_selector = installed_rule_selectors()
+        return self._known_selector
 
     def for_path(self, path: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
+        known = self._by_path.get(path)
+        if known is not None:
+            return known
         directory = path.resolve()
         if not directory.is_dir():
             directory = directory.parent
-        return self._for_dir(directory)
+        settings = self._by_path[path] = self._for_dir(directory)
+        return settings
 
     def _for_dir(self, directory: Path) -> Settings:
         cached = self._by_dir.get(directory)
@@ -133,7 +225,7 @@ class ConfigResolver:
         for name in CONFIG_FILENAMES:
             candidate = directory / name
             if candidate.is_file():
-                found = read_config_file(candidate)
+                found = read_config_file(candidate, known_selector=self._selector_check())
                 if found is not None:
                     settings = self._overrides.apply(found)
                     break

@@ -1,4 +1,11 @@
-"""Which files to check: walk the given paths, skip what is excluded or git-ignored."""
+"""Which files to check: walk the given paths, skip what is excluded or git-ignored.
+
+Like ruff: a file named on the command line is always checked (unless
+`--force-exclude` and it is excluded); below a directory named on the command line,
+the default excludes, the configured `exclude` patterns and, inside a git work tree,
+`.gitignore` decide. A directory named on the command line is itself checked even
+when its name is excluded, unless `--force-exclude`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,9 @@ from slint.config import ConfigResolver
 from slint.settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = frozenset({".py"})
+
+# Handed to git so that it does not even list what lies below these directories.
+_GIT_EXCLUDES = tuple(f"--exclude={name}/" for name in DEFAULT_EXCLUDES)
 
 
 class DiscoveryError(Exception):
@@ -34,10 +44,22 @@ def classify(path: Path) -> str | None:
 
 
 def _git_listing(directory: Path) -> list[str] | None:
-    """Files below `directory` that git does not ignore, relative to it (None: not in git)."""
+    """Paths below `directory` that git does not ignore, relative to it (None: not in git).
+
+    An entry ending in `/` is a directory git does not descend into: a nested
+    repository, or a submodule.
+    """
     try:
         result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [
+                "git",
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                *_GIT_EXCLUDES,
+            ],
             cwd=directory,
             capture_output=True,
             timeout=60,
@@ -50,22 +72,77 @@ def _git_listing(directory: Path) -> list[str] | None:
     return [item for item in result.stdout.decode("utf-8", "surrogateescape").split("\0") if item]
 
 
-def _walk(directory: Path, resolver: ConfigResolver) -> Iterator[str]:
+def _is_excluded(path: Path, resolver: ConfigResolver) -> bool:
+    """Is `path` itself excluded, by the settings of the directory that holds it?"""
+    return resolver.for_path(path.parent).is_excluded(path)
+
+
+def _excluded_with_ancestors(absolute: Path, resolver: ConfigResolver) -> bool:
+    """For `--force-exclude`: is the path, or a directory above it, excluded?
+
+    Directories are looked at up to the root of the settings that apply (the
+    configuration's directory, else the working directory): a project that lives
+    under a directory called `build` is not excluded as a whole.
+    """
+    root = resolver.for_path(absolute).root
+    path = absolute
+    while True:
+        if _is_excluded(path, resolver):
+            return True
+        parent = path.parent
+        if parent in (path, root) or root not in parent.parents:
+            return False
+        path = parent
+
+
+class _ExcludedDirs:
+    """Is a directory between `top` (not included) and a file excluded? Memoised:
+    a project has few directories and many files."""
+
+    def __init__(self, top: Path, resolver: ConfigResolver) -> None:
+        self._top = top
+        self._resolver = resolver
+        self._known: dict[Path, bool] = {}
+
+    def __call__(self, directory: Path) -> bool:
+        if directory == self._top or self._top not in directory.parents:
+            return False
+        known = self._known.get(directory)
+        if known is None:
+            known = _is_excluded(directory, self._resolver) or self(directory.parent)
+            self._known[directory] = known
+        return known
+
+
+def _candidates(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
+    """Files below `directory` (absolute, not yet filtered by `exclude`)."""
+    listing = _git_listing(directory)
+    if listing is None:
+        yield from _walk(directory, resolver)
+        return
+    for relative in sorted(listing):
+        parts = Path(relative).parts
+        if any(part in DEFAULT_EXCLUDES for part in parts[:-1]):
+            continue
+        candidate = directory / relative
+        if relative.endswith("/") or (candidate.is_dir() and not candidate.is_symlink()):
+            # A nested repository or a submodule: its own .gitignore applies.
+            if parts[-1] not in DEFAULT_EXCLUDES and not _is_excluded(candidate, resolver):
+                yield from _candidates(candidate, resolver)
+            continue
+        yield candidate
+
+
+def _walk(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
     for root, dirs, files in os.walk(directory):
         root_path = Path(root)
         dirs[:] = sorted(
             d
             for d in dirs
-            if d not in DEFAULT_EXCLUDES
-            and not resolver.for_path(root_path / d).is_excluded(root_path / d)
+            if d not in DEFAULT_EXCLUDES and not _is_excluded(root_path / d, resolver)
         )
         for name in sorted(files):
-            yield str((root_path / name).relative_to(directory))
-
-
-def _excluded_by_parts(relative: str) -> bool:
-    parts = Path(relative).parts[:-1]
-    return any(part in DEFAULT_EXCLUDES for part in parts)
+            yield root_path / name
 
 
 def discover(
@@ -73,46 +150,33 @@ def discover(
 ) -> list[SourceFile]:
     found: dict[Path, SourceFile] = {}
     for given in paths:
+        # `os.path.exists` rather than `Path.exists`: Path("") would mean ".".
+        if not given or not os.path.exists(given):
+            raise DiscoveryError(f"{given or '``'}: no such file or directory")
         path = Path(given)
-        if not path.exists():
-            raise DiscoveryError(f"{given}: no such file or directory")
-        if path.is_file():
+        absolute = path.resolve()
+        if force_exclude and _excluded_with_ancestors(absolute, resolver):
+            continue
+        if not path.is_dir():
             kind = classify(path)
-            absolute = path.resolve()
-            settings = resolver.for_path(absolute)
-            if kind is None or (force_exclude and settings.is_excluded(absolute)):
+            if kind is None:
                 continue
             found.setdefault(
-                absolute, SourceFile(absolute, os.path.normpath(given), kind, settings, True)
+                absolute,
+                SourceFile(
+                    absolute, os.path.normpath(given), kind, resolver.for_path(absolute), True
+                ),
             )
             continue
-        listing = _git_listing(path)
-        if listing is None:
-            relatives: Iterator[str] | list[str] = _walk(path, resolver)
-        else:
-            relatives = sorted(r for r in listing if not _excluded_by_parts(r))
-        for relative in relatives:
-            candidate = path / relative
+        top = Path(os.path.abspath(path))
+        excluded_dir = _ExcludedDirs(top, resolver)
+        for candidate in _candidates(top, resolver):
             kind = classify(candidate)
             if kind is None or not candidate.is_file():
                 continue
-            absolute = candidate.resolve()
-            if absolute in found:
+            file = candidate.resolve()
+            if file in found or excluded_dir(candidate.parent) or _is_excluded(candidate, resolver):
                 continue
-            settings = resolver.for_path(absolute)
-            if settings.is_excluded(absolute) or _excluded_dir_above(absolute, path, resolver):
-                continue
-            display = os.path.normpath(os.path.join(given, relative))
-            found[absolute] = SourceFile(absolute, display, kind, settings, False)
+            display = os.path.normpath(os.path.join(given, os.path.relpath(candidate, top)))
+            found[file] = SourceFile(file, display, kind, resolver.for_path(file), False)
     return sorted(found.values(), key=lambda f: f.display)
-
-
-def _excluded_dir_above(absolute: Path, top: Path, resolver: ConfigResolver) -> bool:
-    """Does a configured `exclude` pattern match a directory between `top` and the file?"""
-    top = top.resolve()
-    for parent in absolute.parents:
-        if parent == top or top not in parent.parents:
-            return False
-        if resolver.for_path(parent).is_excluded(parent):
-            return True
-    return False

@@ -40,7 +40,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 
 def glob_match(pattern: str, relative: PurePosixPath) -> bool:
-    """Match a config glob against a path relative to the config's directory.
+    """Match a `per-file-ignores` glob against a path relative to the config's directory.
 
     A pattern without a slash matches any path component's name (like .gitignore);
     `**/` at the start also matches at the top level; `*` crosses directories.
@@ -51,8 +51,14 @@ def glob_match(pattern: str, relative: PurePosixPath) -> bool:
         return any(fnmatch.fnmatchcase(part, pattern) for part in relative.parts) or (
             fnmatch.fnmatchcase(text, pattern)
         )
+    return _anchored_match(pattern, relative)
+
+
+def _anchored_match(pattern: str, relative: PurePosixPath) -> bool:
+    text = relative.as_posix()
     if pattern.startswith("./"):
         pattern = pattern[2:]
+    pattern = pattern.lstrip("/")
     if fnmatch.fnmatchcase(text, pattern):
         return True
     if pattern.startswith("**/") and fnmatch.fnmatchcase(text, pattern[3:]):
@@ -62,6 +68,23 @@ def glob_match(pattern: str, relative: PurePosixPath) -> bool:
         fnmatch.fnmatchcase(PurePosixPath(*relative.parts[:i]).as_posix(), pattern)
         for i in range(1, len(relative.parts))
     )
+
+
+def exclude_match(pattern: str, relative: PurePosixPath) -> bool:
+    """Match an `exclude` glob against one path (file or directory), as ruff does.
+
+    A pattern without a slash matches the path's own name; a pattern with a slash
+    matches the path relative to the config's directory (`*` crosses directories).
+    Callers check every directory they descend into, so matching the name alone
+    is enough to exclude a whole tree, and a directory named on the command line
+    is checked even when its name is excluded (unless `--force-exclude`).
+    """
+    pattern = pattern.rstrip("/")
+    if not pattern:
+        return False
+    if "/" not in pattern:
+        return bool(relative.parts) and fnmatch.fnmatchcase(relative.parts[-1], pattern)
+    return _anchored_match(pattern, relative)
 
 
 @dataclass(frozen=True)
@@ -79,7 +102,7 @@ class Settings:
     api_timeout_http: int = 30
     # Where the settings came from (None: defaults) and what relative globs are relative to.
     source: Path | None = None
-    root: Path = field(default_factory=Path.cwd)
+    root: Path = field(default_factory=lambda: Path.cwd().resolve())
 
     def relative(self, path: Path) -> PurePosixPath | None:
         try:
@@ -88,13 +111,14 @@ class Settings:
             return None
 
     def is_excluded(self, path: Path) -> bool:
+        """Is this one path (not its parents) excluded by default or by `exclude`?"""
         if path.name in DEFAULT_EXCLUDES and path.is_dir():
             return True
         if not self.exclude:
             return False
         relative = self.relative(path)
         target = relative if relative is not None else PurePosixPath(path.name)
-        return any(glob_match(pattern, target) for pattern in self.exclude)
+        return any(exclude_match(pattern, target) for pattern in self.exclude)
 
     def ignored_for_file(self, path: Path) -> tuple[str, ...]:
         """The selectors that `per-file-ignores` switches off for `path`."""

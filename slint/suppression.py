@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 
 from slint.diagnostics import Diagnostic, Location
 
-_DIRECTIVE = re.compile(r"#\s*slint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
+_DIRECTIVE = re.compile(r"#\s*slint:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.I)
 _QUICK = re.compile(r"slint:\s*ignore", re.I)
-_YAML_COMMENT = re.compile(r"(?:^|\s)(#.*)$")
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,37 @@ def _comments_python(source: str) -> Iterator[tuple[int, int, str]]:
         return
 
 
+def _yaml_comment_start(line: str) -> int | None:
+    """Where the comment of one YAML line starts: a `#` at the start or after a
+    space, outside a quoted scalar (`''` escapes a single quote, `\\` a double)."""
+    quote: str | None = None
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if quote == "'" and line.startswith("''", index):
+            index += 2
+            continue
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in "'\"" and (index == 0 or line[index - 1] in " \t-:[{,?"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+        index += 1
+    return None
+
+
 def _comments_yaml(source: str) -> Iterator[tuple[int, int, str]]:
     for row, line in enumerate(source.splitlines(), start=1):
         if "#" not in line:
             continue
-        match = _YAML_COMMENT.search(line)
-        if match is not None and line.count('"', 0, match.start(1)) % 2 == 0:
-            yield row, match.start(1), match.group(1)
+        start = _yaml_comment_start(line)
+        if start is not None:
+            yield row, start, line[start:]
 
 
 def parse_suppressions(source: str, language: str) -> list[Suppression]:
@@ -60,7 +83,7 @@ def parse_suppressions(source: str, language: str) -> list[Suppression]:
         codes: tuple[str, ...] | None = None
         if match.group(1) is not None:
             codes = tuple(c.strip().upper() for c in match.group(1).split(",") if c.strip())
-            if not codes:
+            if not codes or "ALL" in codes:
                 codes = None
         target = row
         if not lines[row - 1][:column].strip():

@@ -49,4 +49,5 @@ def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
             for code, name, count, fixable in statistics(diagnostics)
         ]
         return json.dumps(rows, indent=2) + "\n"
-    return json.dumps([diagnostic_to_json(d) for d in diagnostics], indent=2) + "\n"
+    ordered = sorted(diagnostics, key=lambda d: d.sort_key)
+    return json.dumps([diagnostic_to_json(d) for d in ordered], indent=2) + "\n"

@@ -40,6 +40,7 @@ def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
     def style(text: str, **kwargs: object) -> str:
         return click.style(text, **kwargs) if options.color else text  # type: ignore[arg-type]
 
+    diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
     lines = []
     if options.statistics:
         for code, name, count, fixable in statistics(diagnostics):

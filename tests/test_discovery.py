@@ -1,0 +1,358 @@
+"""Which files `slint check` looks at, and how their paths are shown."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import codes_at, lint, run_cli, write_tree
+
+from slint.config import ConfigResolver, Overrides
+from slint.discovery import DiscoveryError, discover
+
+HANDLER = (
+    'import boto3\n\n\ndef handler(event, context):\n    s3 = boto3.client("s3")\n    return s3\n'
+)
+
+SPEC_EXCLUDES = (
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".serverless",
+    ".aws-sam",
+    "cdk.out",
+    "__pycache__",
+    ".tox",
+    "build",
+    "dist",
+)
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def paths_found(root: Path, *paths: str, force_exclude: bool = False) -> list[str]:
+    """The display paths `discover` returns, run from `root`."""
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        files = discover(paths or (".",), ConfigResolver(Overrides()), force_exclude=force_exclude)
+    finally:
+        os.chdir(old)
+    return [f.display for f in files]
+
+
+def cli_paths(root: Path, *args: str) -> list[str]:
+    """The files with findings, through the installed command (`-q`: one line each)."""
+    result = run_cli("check", "-q", *args, cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    return [line.split(":")[0] for line in result.stdout.splitlines()]
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
+
+
+# --- walking directories ----------------------------------------------------------------
+
+
+def test_default_excluded_directories_are_skipped(tmp_path: Path) -> None:
+    tree = {f"{name}/h.py": HANDLER for name in SPEC_EXCLUDES}
+    tree.update({f"src/{name}/deep/h.py": HANDLER for name in SPEC_EXCLUDES})
+    tree["src/h.py"] = HANDLER
+    tree["src/builder/h.py"] = HANDLER  # a name that only starts like an excluded one
+    write_tree(tmp_path, tree)
+    assert paths_found(tmp_path) == ["src/builder/h.py", "src/h.py"]
+    assert codes_at(lint(tmp_path).diagnostics) == [
+        ("src/builder/h.py", "SL101", 5, 10),
+        ("src/h.py", "SL101", 5, 10),
+    ]
+
+
+def test_only_python_files_are_checked(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"h.py": HANDLER, "notes.txt": HANDLER, "h.pyc": "x", "README.md": "# x\n", "py": "x"},
+    )
+    assert paths_found(tmp_path) == ["h.py"]
+    # A non-Python file named on the command line is passed over, not an error.
+    result = run_cli("check", "README.md", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "All checks passed!\n", "")
+
+
+def test_a_directory_named_on_the_command_line_is_checked_even_if_excluded(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"build/h.py": HANDLER, "build/dist/h.py": HANDLER})
+    assert paths_found(tmp_path) == []
+    # Like ruff: below a directory you name, the default excludes still apply.
+    assert paths_found(tmp_path, "build") == ["build/h.py"]
+    assert paths_found(tmp_path, "build", force_exclude=True) == []
+    assert cli_paths(tmp_path, "build") == ["build/h.py"]
+    assert cli_paths(tmp_path, "--force-exclude", "build") == []
+
+
+def test_a_file_named_on_the_command_line_is_checked_unless_force_exclude(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "slint.toml": 'exclude = ["generated", "*_pb2.py"]\n',
+            "generated/h.py": HANDLER,
+            "api_pb2.py": HANDLER,
+            "node_modules/pkg/h.py": HANDLER,
+            "h.py": HANDLER,
+        },
+    )
+    named = ["generated/h.py", "api_pb2.py", "node_modules/pkg/h.py", "h.py"]
+    assert paths_found(tmp_path) == ["h.py"]
+    assert paths_found(tmp_path, *named) == sorted(named)
+    assert paths_found(tmp_path, *named, force_exclude=True) == ["h.py"]
+    assert cli_paths(tmp_path, *named) == sorted(named)
+    assert cli_paths(tmp_path, "--force-exclude", *named) == ["h.py"]
+
+
+def test_force_exclude_looks_only_inside_the_project(tmp_path: Path) -> None:
+    # A project that itself lives in a directory called `build` is not excluded.
+    project = tmp_path / "build" / "project"
+    write_tree(project, {"h.py": HANDLER, "dist/h.py": HANDLER})
+    assert paths_found(project, "h.py", force_exclude=True) == ["h.py"]
+    assert paths_found(project, ".", force_exclude=True) == ["h.py"]
+    assert paths_found(project, "dist/h.py", force_exclude=True) == []
+
+
+def test_configured_exclude_patterns(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                "[tool.slint]\n"
+                'exclude = ["generated", "*_pb2.py", "src/legacy", "src/*/tmp_*.py", "fixtures/"]\n'
+            ),
+            "generated/h.py": HANDLER,
+            "src/generated/h.py": HANDLER,
+            "api_pb2.py": HANDLER,
+            "src/deep/api_pb2.py": HANDLER,
+            "src/legacy/h.py": HANDLER,
+            "src/legacy/old/h.py": HANDLER,
+            "other/src/legacy/h.py": HANDLER,
+            "src/a/tmp_x.py": HANDLER,
+            "src/a/b/tmp_y.py": HANDLER,
+            "src/a/x.py": HANDLER,
+            "tests/fixtures/h.py": HANDLER,
+            "h.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["h.py", "other/src/legacy/h.py", "src/a/x.py"]
+
+
+def test_the_readme_exclude_example(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.slint]\nexclude = ["scripts/", "**/generated_*.py"]\n',
+            "scripts/h.py": HANDLER,
+            "src/scripts/h.py": HANDLER,
+            "generated_a.py": HANDLER,
+            "src/deep/generated_b.py": HANDLER,
+            "src/generated.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["src/generated.py"]
+
+
+def test_exclude_patterns_are_relative_to_their_configuration(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "svc/slint.toml": 'exclude = ["app/gen"]\n',
+            "svc/app/gen/h.py": HANDLER,
+            "svc/app/h.py": HANDLER,
+            "app/gen/h.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["app/gen/h.py", "svc/app/h.py"]
+    assert paths_found(tmp_path / "svc" / "app") == ["h.py"]
+
+
+def test_walking_does_not_follow_directory_symlinks(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/h.py": HANDLER})
+    (tmp_path / "src" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "alias.py").symlink_to(tmp_path / "src" / "h.py")
+    # The file link and its target are one file, reported once.
+    assert paths_found(tmp_path) == ["alias.py"]
+
+
+# --- paths as given ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        (".", "src/h.py"),
+        ("./src", "src/h.py"),
+        ("src/", "src/h.py"),
+        ("src", "src/h.py"),
+        ("./src/h.py", "src/h.py"),
+        ("src/../src/h.py", "src/h.py"),
+        ("src//h.py", "src/h.py"),
+    ],
+)
+def test_paths_are_shown_as_given(given: str, shown: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/h.py": HANDLER})
+    assert paths_found(tmp_path, given) == [shown]
+
+
+def test_absolute_and_parent_paths_stay_as_given(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/h.py": HANDLER, "lib/x.py": HANDLER})
+    assert paths_found(tmp_path, str(tmp_path / "src")) == [str(tmp_path / "src" / "h.py")]
+    assert paths_found(tmp_path / "src", "../lib") == ["../lib/x.py"]
+    assert cli_paths(tmp_path / "src", "..") == ["../lib/x.py", "../src/h.py"]
+
+
+def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"h.py": HANDLER, "sub/g.py": HANDLER})
+    assert paths_found(tmp_path, "h.py", ".", "./h.py", "sub", "sub/g.py") == ["h.py", "sub/g.py"]
+    result = lint(tmp_path, ["h.py", ".", "./h.py"])
+    assert codes_at(result.diagnostics) == [
+        ("h.py", "SL101", 5, 10),
+        ("sub/g.py", "SL101", 5, 10),
+    ]
+
+
+def test_files_come_sorted_and_say_whether_they_were_named(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"b.py": "", "a/z.py": "", "a/b/c.py": "", "c.py": ""})
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        files = discover(["c.py", "."], ConfigResolver(Overrides()))
+    finally:
+        os.chdir(old)
+    assert [(f.display, f.explicit, f.kind) for f in files] == [
+        ("a/b/c.py", False, "python"),
+        ("a/z.py", False, "python"),
+        ("b.py", False, "python"),
+        ("c.py", True, "python"),
+    ]
+    assert all(f.path.is_absolute() for f in files)
+
+
+@pytest.mark.parametrize("given", ["missing.py", "missing/", "", "src/nope.py"])
+def test_a_missing_path_is_an_error(given: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/h.py": HANDLER})
+    with pytest.raises(DiscoveryError) as error:
+        paths_found(tmp_path, "src", given)
+    assert str(error.value) == f"{given or '``'}: no such file or directory"
+
+
+def test_a_broken_symlink_is_a_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    result = run_cli("check", "gone.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "slint: error: gone.py: no such file or directory\n"
+
+
+# --- .gitignore ----------------------------------------------------------------------------
+
+
+@needs_git
+def test_gitignore_is_honoured_inside_a_git_work_tree(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "ignored/\n*_gen.py\n/top_only.py\n",
+            "src/h.py": HANDLER,
+            "src/api_gen.py": HANDLER,
+            "src/top_only.py": HANDLER,
+            "top_only.py": HANDLER,
+            "ignored/h.py": HANDLER,
+            "src/ignored/h.py": HANDLER,
+            "untracked.py": HANDLER,
+        },
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "src/h.py", ".gitignore")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    assert paths_found(tmp_path) == ["src/h.py", "src/top_only.py", "untracked.py"]
+    assert paths_found(tmp_path / "src") == ["h.py", "top_only.py"]
+    assert cli_paths(tmp_path) == ["src/h.py", "src/top_only.py", "untracked.py"]
+    # A file named on the command line is checked even if git ignores it.
+    assert paths_found(tmp_path, "ignored/h.py", "src/api_gen.py") == [
+        "ignored/h.py",
+        "src/api_gen.py",
+    ]
+
+
+@needs_git
+def test_tracked_and_untracked_files_in_excluded_directories_are_skipped(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/h.py": HANDLER,
+            "build/tracked.py": HANDLER,
+            "node_modules/pkg/untracked.py": HANDLER,
+            "src/.venv/lib/x.py": HANDLER,
+        },
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-f", "build/tracked.py", "src/h.py")
+    assert paths_found(tmp_path) == ["src/h.py"]
+
+
+@needs_git
+def test_a_deleted_tracked_file_is_not_an_error(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": HANDLER, "b.py": HANDLER})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "a.py", "b.py")
+    (tmp_path / "a.py").unlink()
+    assert paths_found(tmp_path) == ["b.py"]
+
+
+@needs_git
+def test_nested_repositories_are_checked_with_their_own_gitignore(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "h.py": HANDLER,
+            "vendor/lib/.gitignore": "skip.py\n",
+            "vendor/lib/a.py": HANDLER,
+            "vendor/lib/skip.py": HANDLER,
+        },
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path / "vendor" / "lib", "init", "-q")
+    assert paths_found(tmp_path) == ["h.py", "vendor/lib/a.py"]
+
+
+def test_gitignore_is_not_read_outside_a_git_work_tree(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_tree(project, {".gitignore": "ignored/\n", "ignored/h.py": HANDLER, "h.py": HANDLER})
+    assert paths_found(project) == ["h.py", "ignored/h.py"]
+
+
+@needs_git
+def test_exclude_applies_inside_a_git_work_tree(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "slint.toml": 'exclude = ["gen", "src/old/*.py"]\n',
+            "gen/h.py": HANDLER,
+            "src/gen/h.py": HANDLER,
+            "src/old/h.py": HANDLER,
+            "src/h.py": HANDLER,
+        },
+    )
+    git(tmp_path, "init", "-q")
+    assert paths_found(tmp_path) == ["src/h.py"]
+    assert paths_found(tmp_path, "gen") == ["gen/h.py"]
+    assert paths_found(tmp_path, "gen", force_exclude=True) == []
