@@ -1,9 +1,37 @@
-"""slint's built-in rules, registered through the `slint.rules` entry point like any plugin."""
+"""slint's built-in rules, registered through the `slint.rules` entry point like any plugin.
 
-from .cold_start.client_in_handler import ClientInHandler
-from .project.parse_error import ParseError
-from .project.unused_suppression import UnusedSuppression
+Every module of these subpackages is imported and every rule class defined in it is
+registered: adding a rule means adding one file.
+"""
 
-RULES = (ParseError, UnusedSuppression, ClientInHandler)
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+from slint.api import Rule
+
+_FAMILIES = ("project", "cold_start", "reliability", "timeouts", "observability", "security")
+
+
+def _collect() -> tuple[type[Rule], ...]:
+    found: list[type[Rule]] = []
+    for family in _FAMILIES:
+        package = importlib.import_module(f"{__name__}.{family}")
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for value in vars(module).values():
+                if (
+                    inspect.isclass(value)
+                    and issubclass(value, Rule)
+                    and value.__module__ == module.__name__
+                    and "code" in vars(value)
+                ):
+                    found.append(value)
+    return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+RULES = _collect()
 
 __all__ = ["RULES"]

@@ -26,9 +26,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from slint.diagnostics import Applicability, Diagnostic, Location, Severity
+from slint.diagnostics import Applicability, Diagnostic, Fix, Location, Severity
 
 if TYPE_CHECKING:
+    from slint.app.model import App, Function, Setting
+    from slint.app.project import LinkedHandler
     from slint.python.context import ModuleContext
     from slint.settings import Settings
 
@@ -41,6 +43,7 @@ __all__ = [
     "FixKind",
     "Invalid",
     "Location",
+    "ModelRule",
     "ParseErrorRule",
     "ParseFailure",
     "Rule",
@@ -159,17 +162,61 @@ class CodeRule(Rule):
         return self.ctx.settings
 
 
-class ConfigRule(Rule):
-    """Checks the application model built from serverless.yml / SAM / CloudFormation."""
+class ModelRule(Rule):
+    """What config and cross rules share: diagnostics at positions of the app model."""
 
-    def check(self, app: Any, settings: Settings) -> Iterable[Diagnostic]:
+    def at(
+        self,
+        file: str,
+        location: Location,
+        message: str,
+        *,
+        length: int = 0,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """A diagnostic at `location` of `file`, `length` characters long on its line."""
+        end = Location(location.row, location.column + length)
+        return self.make_diagnostic(file, location, end, message, fix=fix, severity=severity)
+
+    def at_setting(
+        self,
+        setting: Setting[Any],
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """A diagnostic on a setting's key (or, when it is absent, where it is missing)."""
+        length = len(setting.key) if setting.key else 0
+        return self.at(setting.file, setting.at, message, length=length, fix=fix, severity=severity)
+
+
+class ConfigRule(ModelRule):
+    """Checks the application model built from serverless.yml / SAM / CloudFormation.
+
+    `check` receives one `slint.app.model.App` (a serverless service or a template) and
+    the settings that apply to its file, and yields diagnostics (`self.at(...)` builds
+    one at a model setting or position). Values that are `Unknown` mean "cannot tell":
+    report nothing for them.
+    """
+
+    def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
 
-class CrossRule(Rule):
-    """Checks one function of the application model together with its handler's facts."""
+class CrossRule(ModelRule):
+    """Checks one function of the application model together with its handler's code.
 
-    def check(self, function: Any, facts: Any, settings: Settings) -> Iterable[Diagnostic]:
+    `check_function` receives a `slint.app.model.Function` and what the code side
+    knows of its handler (`slint.app.project.LinkedHandler`, None when the config names
+    no Python handler). A finding is reported where its fix goes (in the config or in
+    the code) and its message names the other side.
+    """
+
+    def check_function(
+        self, function: Function, handler: LinkedHandler | None, settings: Settings
+    ) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
 

@@ -138,7 +138,8 @@ def check(
     options = ReportOptions(
         # NO_COLOR: https://no-color.org
         color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-        quiet=quiet,
+        # "All checks passed!" would be a lie when slint itself failed on a file.
+        quiet=quiet or bool(run.errors),
         statistics=statistics,
         files_checked=run.files_checked,
     )

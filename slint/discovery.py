@@ -15,10 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from slint.app.sniff import CONFIG_SUFFIXES, config_kind
 from slint.config import ConfigResolver
 from slint.settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = frozenset({".py"})
+_INTERESTING_SUFFIXES = PYTHON_SUFFIXES | CONFIG_SUFFIXES
 
 # Handed to git so that it does not even list what lies below these directories.
 _GIT_EXCLUDES = tuple(f"--exclude={name}/" for name in DEFAULT_EXCLUDES)
@@ -32,14 +34,20 @@ class DiscoveryError(Exception):
 class SourceFile:
     path: Path  # absolute
     display: str  # as the user will see it: relative paths stay relative
-    kind: str  # "python"
+    kind: str  # "python" or "config"
     settings: Settings
     explicit: bool  # named on the command line (not found by walking)
+    # Read only for what it tells about the files that were asked for (the config
+    # that names a handler, a module a handler calls); never reported on.
+    context: bool = False
 
 
 def classify(path: Path) -> str | None:
+    """`python`, `config` (serverless.yml, a SAM or CloudFormation template) or None."""
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
+    if config_kind(path) is not None:
+        return "config"
     return None
 
 
@@ -171,11 +179,13 @@ def discover(
         top = Path(os.path.abspath(path))
         excluded_dir = _ExcludedDirs(top, resolver)
         for candidate in _candidates(top, resolver):
-            kind = classify(candidate)
-            if kind is None or not candidate.is_file():
+            if candidate.suffix not in _INTERESTING_SUFFIXES:
                 continue
             file = candidate.resolve()
             if file in found or excluded_dir(candidate.parent) or _is_excluded(candidate, resolver):
+                continue
+            kind = classify(candidate)
+            if kind is None or not candidate.is_file():
                 continue
             display = os.path.normpath(os.path.join(given, os.path.relpath(candidate, top)))
             found[file] = SourceFile(file, display, kind, resolver.for_path(file), False)

@@ -1,15 +1,27 @@
-"""The run: discover -> analyse -> resolve per-invocation findings -> suppress -> select."""
+"""The run: discover -> load configs and analyse modules -> link handlers -> rules ->
+resolve per-invocation findings -> suppress -> select."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from slint.api import CodeRule, ParseErrorRule, ParseFailure, UnusedSuppressionRule
+from slint.api import (
+    CodeRule,
+    ConfigRule,
+    CrossRule,
+    ParseErrorRule,
+    ParseFailure,
+    UnusedSuppressionRule,
+)
+from slint.app.model import App, Function
+from slint.app.project import ConfigFinder, LinkedHandler, handler_targets
+from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
-from slint.diagnostics import Diagnostic, Location
+from slint.diagnostics import Diagnostic, Location, Severity
 from slint.discovery import SourceFile, discover
 from slint.python.analyze import ModuleResult, PendingDiagnostic, analyze_module
 from slint.python.facts import ModuleFacts
@@ -24,6 +36,9 @@ class RunResult:
     # Crashes of slint itself (not of one rule), one line each.
     errors: list[str] = field(default_factory=list)
     files_checked: int = 0
+    # Functions linked to an existing handler module, of those whose config names one.
+    linked: int = 0
+    apps: list[App] = field(default_factory=list)
 
     @property
     def internal_error(self) -> bool:
@@ -34,8 +49,26 @@ class RunResult:
 class _FileState:
     source_file: SourceFile
     codes: frozenset[str]
-    result: ModuleResult = field(default_factory=ModuleResult)
+    result: ModuleResult = field(default_factory=ModuleResult)  # Python modules
+    app: App | None = None  # config files
+    text: str | None = None  # config files
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.source_file.path
+
+    @property
+    def display(self) -> str:
+        return self.source_file.display
+
+
+def display_path(path: Path) -> str:
+    """How a file found by slint itself (not named by the user) is shown."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 class Engine:
@@ -44,6 +77,7 @@ class Engine:
         self.resolver = resolver
         self._codes: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
         self._validated: set[int] = set()
+        self._finder = ConfigFinder()
 
     def enabled_codes(self, source_file: SourceFile) -> frozenset[str]:
         settings = source_file.settings
@@ -61,71 +95,227 @@ class Engine:
         files = discover(paths, self.resolver, force_exclude=force_exclude)
         return self.check_files(files)
 
+    # -- the run --------------------------------------------------------------
     def check_files(self, files: Sequence[SourceFile]) -> RunResult:
         run = RunResult(files_checked=len(files))
-        states = [_FileState(f, self.enabled_codes(f)) for f in files]
-        for state in states:
-            self._analyze(state, run)
-        self._resolve_pending(states)
-        for state in states:
-            run.diagnostics.extend(self._finish(state))
+        states: dict[Path, _FileState] = {}
+        for source_file in files:
+            states[source_file.path] = _FileState(source_file, self.enabled_codes(source_file))
+        # Configs that name the Python files asked for (pre-commit passes single files).
+        for source_file in files:
+            if source_file.kind == "python":
+                for config in self._finder.configs_above(source_file.path):
+                    self._add_context(states, config, "config")
+        for state in list(states.values()):
+            if state.source_file.kind == "config":
+                self._load_config(state, run)
+        apps = [s.app for s in states.values() if s.app is not None]
+        run.apps = apps
+        functions = [f for app in apps for f in app.functions]
+        # Handler modules (and the modules they import) are analysed for their facts.
+        targets = handler_targets(functions)
+        for module_path in targets:
+            if module_path.is_file():
+                self._add_context(states, module_path, "python")
+        for state in list(states.values()):
+            if state.source_file.kind == "python":
+                self._analyze(state, run)
+        modules = {s.path: s.result.facts for s in states.values() if s.result.facts is not None}
+        self._resolve_pending(states, modules, targets)
+        self._run_model_rules(states, apps, modules, run)
+        for state in states.values():
+            if not state.source_file.context:
+                run.diagnostics.extend(self._finish(state))
         run.diagnostics.sort(key=lambda d: d.sort_key)
         return run
 
+    def _add_context(self, states: dict[Path, _FileState], path: Path, kind: str) -> None:
+        path = path.resolve()
+        if path in states:
+            return
+        settings = self.resolver.for_path(path)
+        source_file = SourceFile(path, display_path(path), kind, settings, False, context=True)
+        states[path] = _FileState(source_file, self.enabled_codes(source_file))
+
+    # -- configs ----------------------------------------------------------------
+    def _load_config(self, state: _FileState, run: RunResult) -> None:
+        from slint.app.loader import load_config
+
+        kind = config_kind(state.path)
+        if kind is None:
+            return
+        try:
+            data = state.path.read_bytes()
+            text = data.decode("utf-8-sig")
+        except OSError as error:
+            self._parse_failure(
+                state, f"cannot read file: {error.strerror or error}", Location(1, 1)
+            )
+            return
+        except UnicodeDecodeError as error:
+            row = data.count(b"\n", 0, error.start) + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            self._parse_failure(state, "cannot decode file as UTF-8", Location(row, column))
+            return
+        state.text = text
+        try:
+            loaded = load_config(state.path, state.display, text, kind)
+        except Exception as error:  # a bug in slint: report it, go on with the rest
+            if not state.source_file.context:
+                run.errors.append(
+                    f"{state.display}: internal error: {type(error).__name__}: {error}"
+                )
+            return
+        if isinstance(loaded, ParseFailure):
+            self._parse_failure(state, loaded.message, loaded.location)
+        else:
+            state.app = loaded
+
+    def _parse_failure(self, state: _FileState, message: str, location: Location) -> None:
+        failure = ParseFailure(state.display, message, location)
+        for rule in self.registry.of_kind(state.codes, ParseErrorRule):
+            state.diagnostics.append(rule().diagnose(failure))
+
+    # -- Python -----------------------------------------------------------------
     def _analyze(self, state: _FileState, run: RunResult) -> None:
         source_file = state.source_file
         display = source_file.display
         try:
             data = source_file.path.read_bytes()
         except OSError as error:
-            reason = error.strerror or str(error)
-            failure = ParseFailure(display, f"cannot read file: {reason}", Location(1, 1))
-            state.result = ModuleResult(failure=failure)
-        else:
-            rules = self.registry.of_kind(state.codes, CodeRule)
-            try:
-                state.result = analyze_module(display, data, source_file.settings, rules)
-            except Exception as error:  # a bug in slint: report it, go on with the rest
+            self._parse_failure(
+                state, f"cannot read file: {error.strerror or error}", Location(1, 1)
+            )
+            return
+        rules = self.registry.of_kind(state.codes, CodeRule)
+        try:
+            state.result = analyze_module(display, data, source_file.settings, rules)
+        except Exception as error:  # a bug in slint: report it, go on with the rest
+            if not source_file.context:
                 run.errors.append(f"{display}: internal error: {type(error).__name__}: {error}")
-                return
+            return
         state.diagnostics.extend(state.result.diagnostics)
         if state.result.failure is not None:
-            for rule in self.registry.of_kind(state.codes, ParseErrorRule):
-                state.diagnostics.append(rule().diagnose(state.result.failure))
+            failure = state.result.failure
+            self._parse_failure(state, failure.message, failure.location)
 
-    def _resolve_pending(self, states: Sequence[_FileState]) -> None:
-        modules: dict[Path, ModuleFacts] = {}
-        handlers: dict[Path, tuple[str, ...]] = {}
-        displays: dict[Path, str] = {}
-        for state in states:
-            facts = state.result.facts
-            if facts is None:
-                continue
-            path = state.source_file.path
-            modules[path] = facts
-            handlers[path] = facts.convention_handlers
-            displays[path] = state.source_file.display
-        if not any(state.result.pending for state in states):
+    def _resolve_pending(
+        self,
+        states: dict[Path, _FileState],
+        modules: dict[Path, ModuleFacts],
+        targets: dict[Path, set[str]],
+    ) -> None:
+        if not any(state.result.pending for state in states.values()):
             return
+        handlers: dict[Path, tuple[str, ...]] = {}
+        for path, facts in modules.items():
+            # Where a config names a module's handlers, they are its only entry points;
+            # elsewhere the naming convention decides.
+            named = targets.get(path)
+            handlers[path] = tuple(sorted(named)) if named else facts.convention_handlers
         reached = per_invocation(modules, handlers)
-        for state in states:
-            path = state.source_file.path
+        displays = {path: state.display for path, state in states.items()}
+        for state in states.values():
             for pending in state.result.pending:
-                reach = reached.get((path, pending.function_key))
-                if reach is None:
-                    continue
-                state.diagnostics.append(
-                    _with_reach(pending, reach.handler, path, modules, displays)
-                )
+                reach = reached.get((state.path, pending.function_key))
+                if reach is not None:
+                    state.diagnostics.append(
+                        _with_reach(pending, reach.handler, state.path, modules, displays)
+                    )
 
+    # -- config and cross rules ----------------------------------------------------
+    def _run_model_rules(
+        self,
+        states: dict[Path, _FileState],
+        apps: list[App],
+        modules: dict[Path, ModuleFacts],
+        run: RunResult,
+    ) -> None:
+        by_display = {state.display: state for state in states.values()}
+        for app in apps:
+            config_state = states[app.path.resolve()]
+            settings = config_state.source_file.settings
+            codes = config_state.codes
+            if not config_state.source_file.context:
+                for config_rule in self.registry.of_kind(codes, ConfigRule):
+                    rule = config_rule()
+                    self._collect(rule, partial(rule.check, app, settings), by_display, app.file)
+            cross_codes = codes | {
+                code for s in states.values() if not s.source_file.context for code in s.codes
+            }
+            cross_rules = [r() for r in self.registry.of_kind(frozenset(cross_codes), CrossRule)]
+            for function in app.functions:
+                linked = self._linked(function, states, modules)
+                if linked is not None and linked.function is not None:
+                    run.linked += 1
+                for cross_rule in cross_rules:
+                    self._collect(
+                        cross_rule,
+                        partial(cross_rule.check_function, function, linked, settings),
+                        by_display,
+                        function.file,
+                    )
+
+    def _linked(
+        self, function: Function, states: dict[Path, _FileState], modules: dict[Path, ModuleFacts]
+    ) -> LinkedHandler | None:
+        ref = function.handler_ref
+        if ref is None or not function.links_python:
+            return None
+        module = ref.module_path
+        state = states.get(module)
+        facts = modules.get(module)
+        return LinkedHandler(
+            module_path=module,
+            display=state.display if state is not None else display_path(module),
+            exists=module.is_file(),
+            facts=facts,
+            function=facts.functions.get(ref.function) if facts is not None else None,
+        )
+
+    def _collect(
+        self,
+        rule: ConfigRule | CrossRule,
+        produce: Callable[[], Iterable[Diagnostic]],
+        by_display: dict[str, _FileState],
+        fallback: str,
+    ) -> None:
+        """Run one rule, sending each diagnostic to the file it is about."""
+        try:
+            found: Iterable[Diagnostic] = list(produce())
+        except Exception as error:  # one rule's bug must not stop the others
+            found = [
+                Diagnostic(
+                    code=rule.code,
+                    name=rule.name,
+                    severity=Severity.ERROR,
+                    message=(
+                        f"internal error in rule {rule.code} ({rule.name}): "
+                        f"{type(error).__name__}: {error}"
+                    ),
+                    path=fallback,
+                    start=Location(1, 1),
+                    end=Location(1, 1),
+                    internal_error=True,
+                )
+            ]
+        for diagnostic in found:
+            target = by_display.get(diagnostic.path)
+            if target is not None and not target.source_file.context:
+                target.diagnostics.append(diagnostic)
+
+    # -- suppressions and selection --------------------------------------------------
     def _finish(self, state: _FileState) -> list[Diagnostic]:
         codes = state.codes
         diagnostics = [d for d in state.diagnostics if d.code in codes or d.internal_error]
-        source = state.result.source
+        if state.source_file.kind == "python":
+            source, language = state.result.source, "python"
+        else:
+            source, language = state.text, "yaml"
         if source is None:
-            return diagnostics
-        suppressions = parse_suppressions(source, "python")
-        kept = apply_suppressions(diagnostics, suppressions)
+            return _dedupe(diagnostics)
+        suppressions = parse_suppressions(source, language)
+        kept = apply_suppressions(_dedupe(diagnostics), suppressions)
         unused_rules = self.registry.of_kind(codes, UnusedSuppressionRule)
         if unused_rules and suppressions:
             kept.extend(self._unused(state, suppressions, unused_rules[0]()))
@@ -135,7 +325,7 @@ class Engine:
         self, state: _FileState, suppressions: list[Suppression], rule: UnusedSuppressionRule
     ) -> list[Diagnostic]:
         found = []
-        display = state.source_file.display
+        display = state.display
         for suppression in suppressions:
             if suppression.codes is None:
                 if not suppression.used:
@@ -159,6 +349,18 @@ class Engine:
                 message = f"unused suppression ({'; '.join(parts)})"
                 found.append(rule.diagnose(display, suppression.location, message))
         return found
+
+
+def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per (code, place, message): two configs may both name a handler."""
+    seen: set[tuple[str, Location, str]] = set()
+    unique = []
+    for diagnostic in diagnostics:
+        key = (diagnostic.code, diagnostic.start, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return unique
 
 
 def _with_reach(

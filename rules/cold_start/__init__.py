@@ -1,0 +1,1 @@
+"""Built-in rules: cold start and initialization."""

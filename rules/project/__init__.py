@@ -1,0 +1,1 @@
+"""Built-in rules: the project itself (parse errors, suppressions, config and handler links)."""

@@ -1,8 +1,7 @@
-"""Recognise config files by content and load them into an App."""
+"""Load a recognised config file into an App."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from slint.api import ParseFailure
@@ -11,29 +10,6 @@ from slint.app.model import App
 from slint.app.serverless import load_serverless
 from slint.app.yamlpos import YamlError, YMap, load
 from slint.diagnostics import Location
-
-CONFIG_SUFFIXES = frozenset({".yml", ".yaml", ".json", ".template"})
-SERVERLESS_NAMES = frozenset({"serverless.yml", "serverless.yaml"})
-# A template names Lambda functions; anything else is not ours.
-_TEMPLATE_MARKERS = (
-    "AWS::Serverless::Function",
-    "AWS::Lambda::Function",
-    "AWS::Serverless-2016-10-31",
-)
-_RESOURCES = re.compile(r"""^(?:Resources|\s*"Resources")\s*:""", re.M)
-
-
-def looks_like_config(path: Path, text: str) -> str | None:
-    """ "serverless", "template" or None, from the name and a cheap look at the text."""
-    if path.name in SERVERLESS_NAMES:
-        return "serverless"
-    if path.suffix not in CONFIG_SUFFIXES:
-        return None
-    if not any(marker in text for marker in _TEMPLATE_MARKERS):
-        return None
-    if _RESOURCES.search(text) is None:
-        return None
-    return "template"
 
 
 def load_config(path: Path, display: str, text: str, kind: str) -> App | ParseFailure | None:

@@ -220,6 +220,16 @@ class Function:
         return isinstance(runtime, str) and runtime.startswith("python")
 
     @property
+    def links_python(self) -> bool:
+        """Its handler is Python code: a Python runtime, or no known runtime and a `.py`
+        handler module that exists."""
+        runtime = self.runtime.value
+        if isinstance(runtime, str):
+            return runtime.startswith("python")
+        ref = self.handler_ref
+        return ref is not None and ref.module_path.is_file()
+
+    @property
     def has_code_link(self) -> bool:
         return self.package_type != "Image" and not self.inline_code
 
