@@ -76,6 +76,9 @@ class Diagnostic:
     # Extra context filled in after the whole project is analysed (e.g. which handler
     # reaches the code); kept apart so that suppressions and sorting ignore it.
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # Where the finding goes when `path` is not a file of the run (a config rule's
+    # finding on a requirements file the user did not ask to check).
+    fallback: Diagnostic | None = field(default=None, compare=False, repr=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

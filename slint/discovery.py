@@ -10,6 +10,7 @@ when its name is excluded, unless `--force-exclude`.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from slint.config import ConfigResolver
 from slint.settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = frozenset({".py"})
-_INTERESTING_SUFFIXES = PYTHON_SUFFIXES | CONFIG_SUFFIXES
+_INTERESTING_SUFFIXES = PYTHON_SUFFIXES | CONFIG_SUFFIXES | {".txt"}
+# pip requirements files: requirements.txt, requirements-prod.txt, requirements/base.txt.
+_REQUIREMENTS = re.compile(r"^requirements(?:[-_.][\w.-]*)?\.txt$", re.I)
 
 # Handed to git so that it does not even list what lies below these directories.
 _GIT_EXCLUDES = tuple(f"--exclude={name}/" for name in DEFAULT_EXCLUDES)
@@ -34,7 +37,7 @@ class DiscoveryError(Exception):
 class SourceFile:
     path: Path  # absolute
     display: str  # as the user will see it: relative paths stay relative
-    kind: str  # "python" or "config"
+    kind: str  # "python", "config" or "requirements"
     settings: Settings
     explicit: bool  # named on the command line (not found by walking)
     # Read only for what it tells about the files that were asked for (the config
@@ -43,9 +46,14 @@ class SourceFile:
 
 
 def classify(path: Path) -> str | None:
-    """`python`, `config` (serverless.yml, a SAM or CloudFormation template) or None."""
+    """`python`, `config` (serverless.yml, a SAM or CloudFormation template),
+    `requirements` (a pip requirements file) or None."""
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
+    if path.suffix == ".txt":
+        if _REQUIREMENTS.match(path.name) or path.parent.name == "requirements":
+            return "requirements"
+        return None
     if config_kind(path) is not None:
         return "config"
     return None
@@ -66,7 +74,14 @@ def _git_listing(directory: Path) -> list[str] | None:
                 "--cached",
                 "--others",
                 "--exclude-standard",
-                *_GIT_EXCLUDES,
+                # Not the names of the directory itself or of those above it: git
+                # matches them against the whole path, and a directory named on the
+                # command line (`slint check cdk.out`) is checked even when excluded.
+                *(
+                    option
+                    for name, option in zip(DEFAULT_EXCLUDES, _GIT_EXCLUDES, strict=True)
+                    if name not in directory.resolve().parts
+                ),
             ],
             cwd=directory,
             capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -103,9 +103,11 @@ class Engine:
             states[source_file.path] = _FileState(source_file, self.enabled_codes(source_file))
         # Configs that name the Python files asked for (pre-commit passes single files).
         for source_file in files:
-            if source_file.kind == "python":
+            if source_file.kind in ("python", "requirements"):
                 for config in self._finder.configs_above(source_file.path):
                     self._add_context(states, config, "config")
+            if source_file.kind == "requirements":
+                self._read_text(states[source_file.path])
         for state in list(states.values()):
             if state.source_file.kind == "config":
                 self._load_config(state, run)
@@ -171,6 +173,13 @@ class Engine:
         else:
             state.app = loaded
 
+    def _read_text(self, state: _FileState) -> None:
+        """A requirements file: its text, for suppression comments."""
+        try:
+            state.text = state.path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            state.text = None
+
     def _parse_failure(self, state: _FileState, message: str, location: Location) -> None:
         failure = ParseFailure(state.display, message, location)
         for rule in self.registry.of_kind(state.codes, ParseErrorRule):
@@ -232,11 +241,17 @@ class Engine:
         run: RunResult,
     ) -> None:
         by_display = {state.display: state for state in states.values()}
+        # A config read for context still has findings for a checked requirements file.
+        requirements = any(
+            s.source_file.kind == "requirements" and not s.source_file.context
+            for s in states.values()
+        )
         for app in apps:
             config_state = states[app.path.resolve()]
+            self._add_includes(states, by_display, app, config_state)
             settings = config_state.source_file.settings
             codes = config_state.codes
-            if not config_state.source_file.context:
+            if not config_state.source_file.context or requirements:
                 for config_rule in self.registry.of_kind(codes, ConfigRule):
                     rule = config_rule()
                     self._collect(rule, partial(rule.check, app, settings), by_display, app.file)
@@ -255,6 +270,30 @@ class Engine:
                         by_display,
                         function.file,
                     )
+
+    def _add_includes(
+        self,
+        states: dict[Path, _FileState],
+        by_display: dict[str, _FileState],
+        app: App,
+        config_state: _FileState,
+    ) -> None:
+        """Files a serverless.yml pulls in with `${file(...)}`: findings on the functions
+        and resources written there belong to them (and their suppressions apply)."""
+        for path, display in zip(app.includes, app.include_displays, strict=True):
+            path = path.resolve()
+            if display in by_display or path in states:
+                continue
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            config = config_state.source_file
+            source_file = SourceFile(
+                path, display, "config", config.settings, False, context=config.context
+            )
+            state = _FileState(source_file, config_state.codes, text=text)
+            states[path] = by_display[display] = state
 
     def _linked(
         self, function: Function, states: dict[Path, _FileState], modules: dict[Path, ModuleFacts]
@@ -301,8 +340,11 @@ class Engine:
             ]
         for diagnostic in found:
             target = by_display.get(diagnostic.path)
+            if (target is None or target.source_file.context) and diagnostic.fallback:
+                diagnostic = diagnostic.fallback
+                target = by_display.get(diagnostic.path)
             if target is not None and not target.source_file.context:
-                target.diagnostics.append(diagnostic)
+                target.diagnostics.append(replace(diagnostic, fallback=None))
 
     # -- suppressions and selection --------------------------------------------------
     def _finish(self, state: _FileState) -> list[Diagnostic]:

@@ -26,9 +26,10 @@ class Reach:
 
 
 def resolve_import(
-    modules: Mapping[Path, ModuleFacts], origin: Path, dotted: str
+    modules: Mapping[Path, ModuleFacts], origin: Path, dotted: str, _depth: int = 0
 ) -> FunctionRef | None:
-    """The project function (or class constructor) that an imported dotted name denotes."""
+    """The project function (or class constructor, or method) that an imported dotted
+    name denotes, following re-exports (`from .db import table` in `__init__.py`)."""
     level = len(dotted) - len(dotted.lstrip("."))
     parts = dotted.lstrip(".").split(".")
     if level:
@@ -52,8 +53,76 @@ def resolve_import(
                     return candidate, rest
                 if f"{rest}.__init__" in facts.functions:
                     return candidate, f"{rest}.__init__"
+                head, _, tail = rest.partition(".")
+                reexported = facts.imports.get(head)
+                if reexported is not None and _depth < 8:
+                    target = f"{reexported}.{tail}" if tail else reexported
+                    return resolve_import(modules, candidate, target, _depth + 1)
                 return None
     return None
+
+
+def resolve_object(
+    modules: Mapping[Path, ModuleFacts], origin: Path, dotted: str, _depth: int = 0
+) -> tuple[Path, str] | None:
+    """The project module and module-level name that an imported dotted name denotes
+    (`api.app` -> (api.py, "app")), following re-exports."""
+    level = len(dotted) - len(dotted.lstrip("."))
+    parts = dotted.lstrip(".").split(".")
+    if len(parts) < 2:
+        return None
+    if level:
+        base = origin.parent
+        for _ in range(level - 1):
+            base = base.parent
+        bases = [base]
+    else:
+        bases = [origin.parent, *origin.parent.parents]
+    module_parts, name = parts[:-1], parts[-1]
+    for base in bases:
+        for candidate in (
+            base.joinpath(*module_parts).with_suffix(".py"),
+            base.joinpath(*module_parts, "__init__.py"),
+        ):
+            facts = modules.get(candidate)
+            if facts is None:
+                continue
+            reexported = facts.imports.get(name)
+            if reexported is not None and "(" not in reexported and _depth < 8:
+                return resolve_object(modules, candidate, reexported, _depth + 1)
+            return candidate, name
+    return None
+
+
+def dispatch_targets(
+    modules: Mapping[Path, ModuleFacts], path: Path, dispatcher: str
+) -> list[FunctionRef]:
+    """The functions registered on a dispatcher (`@app.get`), and on the routers it
+    includes (`app.include_router(router)`), in this module or another."""
+    found: list[FunctionRef] = []
+    seen: set[tuple[Path, str]] = set()
+    pending: list[tuple[Path, str]] = []
+
+    def add(origin: Path, name: str) -> None:
+        if name.startswith("ext:"):
+            resolved = resolve_object(modules, origin, name[4:])
+            if resolved is not None:
+                pending.append(resolved)
+        else:
+            pending.append((origin, name))
+
+    add(path, dispatcher)
+    while pending:
+        where, name = pending.pop()
+        facts = modules.get(where)
+        if facts is None or (where, name) in seen:
+            continue
+        seen.add((where, name))
+        found.extend((where, f.key) for f in facts.functions.values() if name in f.decorator_bases)
+        for owner, router in facts.routers:
+            if owner == name:
+                add(where, router)
+    return found
 
 
 def per_invocation(
@@ -70,8 +139,10 @@ def per_invocation(
         if ref in reached:
             continue
         path, key = ref
-        facts = modules[path]
-        function = facts.functions[key]
+        facts = modules.get(path)
+        function = facts.functions.get(key) if facts is not None else None
+        if facts is None or function is None:
+            continue  # facts from elsewhere (a cache) may name what no longer exists
         if function.cached and reach.depth > 0:
             continue
         reached[ref] = reach
@@ -85,7 +156,6 @@ def per_invocation(
                 if resolved is not None:
                     queue.append((resolved, following))
         for dispatcher in function.dispatches:
-            for other in facts.functions.values():
-                if dispatcher in other.decorator_bases:
-                    queue.append(((path, other.key), following))
+            for routed in dispatch_targets(modules, path, dispatcher):
+                queue.append((routed, following))
     return reached

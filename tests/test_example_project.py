@@ -9,15 +9,25 @@ from conftest import REPO, run_cli
 # (path, code, row, column) of every finding slint reports on examples/shop today;
 # examples/shop/FINDINGS.md explains each one and lists the near-misses.
 EXPECTED = [
+    ("examples/shop/images/template.yaml", "SL603", 46, 7),
     ("examples/shop/orders/audit.py", "SL101", 19, 12),
     ("examples/shop/orders/fulfil.py", "SL101", 19, 11),
     ("examples/shop/orders/report.py", "SL101", 36, 10),
     ("examples/shop/orders/report.py", "SL101", 44, 12),
+    ("examples/shop/requirements.txt", "SL106", 5, 1),
+    ("examples/shop/requirements.txt", "SL106", 6, 1),
+    ("examples/shop/serverless.yml", "SL602", 31, 11),
+    ("examples/shop/serverless.yml", "SL302", 54, 5),
+    ("examples/shop/serverless.yml", "SL601", 57, 7),
+    ("examples/shop/serverless.yml", "SL301", 77, 3),
+    ("examples/shop/serverless.yml", "SL203", 83, 9),
+    ("examples/shop/serverless.yml", "SL304", 136, 9),
 ]
+ENV = {"SLINT_TODAY": "2026-11-27"}
 
 
 def test_example_project_findings_as_text() -> None:
-    result = run_cli("check", "examples/shop", cwd=REPO)
+    result = run_cli("check", "examples/shop", cwd=REPO, env=ENV)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     found = []
@@ -25,18 +35,18 @@ def test_example_project_findings_as_text() -> None:
         path, row, column, rest = line.split(":", 3)
         found.append((path, rest.split()[0], int(row), int(column)))
     assert found == EXPECTED
-    assert lines[-1] == "Found 4 problems (3 fixable with --unsafe-fixes)."
+    assert lines[-1] == "Found 13 problems (4 fixable with --fix, 4 fixable with --unsafe-fixes)."
     assert result.stderr == ""
 
 
 def test_example_project_json_carries_the_hoist_fix() -> None:
-    result = run_cli("check", "--output-format", "json", "examples/shop", cwd=REPO)
+    result = run_cli("check", "--output-format", "json", "examples/shop", cwd=REPO, env=ENV)
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert [
         (d["filename"], d["code"], d["location"]["row"], d["location"]["column"]) for d in data
     ] == EXPECTED
-    report = data[2]
+    report = data[3]
     assert report["fix"]["applicability"] == "unsafe"
     assert report["fix"]["message"] == 'Move `s3 = boto3.client("s3")` to module scope'
     insert, delete = report["fix"]["edits"]
@@ -47,8 +57,8 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
         "end_location": {"row": 37, "column": 1},
     }
     # Its arguments are an environment read and a literal: the same at import time.
-    connection = data[3]
+    connection = data[4]
     assert connection["fix"]["applicability"] == "unsafe"
     assert connection["fix"]["edits"][0]["content"].startswith("conn = psycopg2.connect(")
-    helper = data[0]
+    helper = data[1]
     assert "runs on every invocation of handler `audit_orders_handler`" in helper["message"]

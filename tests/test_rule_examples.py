@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import lint, run_cli, write_tree
 
 from slint.api import DOC_SECTIONS, Invalid, Rule, Valid
+from slint.cli import cli
 from slint.registry import Registry
 
 RULES = Registry.load().rules
@@ -65,9 +67,16 @@ def test_rule_is_documented_with_examples(rule: type[Rule]) -> None:
     assert rule.invalid, "a rule needs invalid examples"
 
 
-def test_rule_command_prints_documentation(tmp_path: Path) -> None:
-    for rule in RULES:
-        result = run_cli("rule", rule.code, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.startswith(f"# {rule.name} ({rule.code})\n")
-        assert "## Why is this bad?" in result.stdout
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_rule_command_prints_documentation(rule: type[Rule]) -> None:
+    result = CliRunner().invoke(cli, ["rule", rule.code])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"# {rule.name} ({rule.code})\n")
+    assert "## Why is this bad?" in result.output
+    assert rule.documentation() in result.output
+
+
+def test_rule_command_through_the_installed_command(tmp_path: Path) -> None:
+    result = run_cli("rule", "client-in-handler", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# client-in-handler (SL101)\n")

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import ast
+import builtins
+import re
+from collections.abc import Sequence
 from textwrap import dedent
 
 import libcst as cst
@@ -41,7 +45,34 @@ CONSTRUCTORS: dict[str, str] = {
     "opensearchpy.AsyncOpenSearch": "OpenSearch client",
     "elasticsearch.Elasticsearch": "Elasticsearch client",
     "elasticsearch.AsyncElasticsearch": "Elasticsearch client",
+    "botocore.session.get_session": "botocore session",
+    "botocore.session.Session": "botocore session",
+    "mysql.connector.connect": "MySQL connection",
+    "pymysql.Connect": "MySQL connection",
+    "pymysql.Connection": "MySQL connection",
+    "pg8000.connect": "PostgreSQL connection",
+    "pg8000.native.Connection": "PostgreSQL connection",
+    "psycopg2.pool.SimpleConnectionPool": "PostgreSQL connection pool",
+    "psycopg2.pool.ThreadedConnectionPool": "PostgreSQL connection pool",
+    "psycopg_pool.ConnectionPool": "PostgreSQL connection pool",
+    "redis.RedisCluster": "Redis client",
+    "redis.cluster.RedisCluster": "Redis client",
+    "redis.asyncio.Redis": "Redis client",
+    "redis.asyncio.StrictRedis": "Redis client",
+    "redis.asyncio.from_url": "Redis client",
+    "sqlalchemy.ext.asyncio.create_async_engine": "SQLAlchemy engine",
 }
+
+# Clients tied to the asyncio event loop they were created in: moving them to module
+# scope only works if the loop outlives the invocation, so the fix is a suggestion.
+_ASYNC_ROOTS = ("aioboto3.", "redis.asyncio.", "sqlalchemy.ext.asyncio.")
+
+
+def is_async_constructor(qualified: str | None) -> bool:
+    if qualified is None:
+        return False
+    return qualified.startswith(_ASYNC_ROOTS) or ".Async" in qualified
+
 
 # Objects whose `.client()` / `.resource()` / `.create_client()` builds a client.
 SESSION_FACTORIES = frozenset(
@@ -60,6 +91,7 @@ SESSION_METHODS = frozenset({"client", "resource", "create_client"})
 _IMPORT_TIME_CALLS = frozenset(
     {"os.environ.get", "os.getenv", "botocore.config.Config", "botocore.client.Config"}
 )
+_BUILTINS = frozenset(vars(builtins))
 _LITERALS = (
     cst.SimpleString,
     cst.Integer,
@@ -82,34 +114,67 @@ def constructed_kind(qualified: str | None) -> str | None:
     return None
 
 
-class _AssignmentCounter(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.count = 0
+def _bindings(module: cst.Module, source: str, name: str) -> int:
+    """How many statements of the module bind `name`, in any scope (a `global` or
+    `nonlocal` counts twice). Walks statements only, not expressions: a walrus or a
+    match capture is looked for in the text."""
+    count = 0
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            pending.extend(node.body)
+        elif isinstance(node, cst.Assign):
+            count += sum(_binds(target.target, name) for target in node.targets)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            count += _binds(node.target, name)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            count += int(_import_binds(node, {name}))
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            count += sum(2 for item in node.names if item.name.value == name)
+        elif isinstance(node, cst.BaseCompoundStatement):
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                count += int(node.name.value == name)
+            elif isinstance(node, cst.For):
+                count += _binds(node.target, name)
+            elif isinstance(node, cst.With):
+                count += sum(_binds(item.asname.name, name) for item in node.items if item.asname)
+            elif isinstance(node, (cst.Try, cst.TryStar)):
+                count += sum(
+                    _binds(handler.name.name, name)
+                    for handler in node.handlers
+                    if handler.name is not None
+                )
+            elif isinstance(node, cst.Match):
+                count += 1  # a capture pattern may bind it: be careful
+            pending.extend(_suites(node))
+    if count and re.search(rf"\b{re.escape(name)}\s*:=", source):
+        count += 1
+    return count
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.count += _binds(node.target, self.name)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.count += _binds(node.target, self.name)
+def _suites(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements directly inside a compound statement (an `elif` as an `If`)."""
+    found: list[cst.CSTNode] = []
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.count += _binds(node.target, self.name)
+    def add(suite: object) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            found.extend(suite.body)
+        elif isinstance(suite, cst.SimpleStatementSuite):
+            found.append(suite)
 
-    def visit_For(self, node: cst.For) -> None:
-        self.count += _binds(node.target, self.name)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self.count += _binds(node.name, self.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.count += _binds(node.target, self.name)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.count += sum(2 for item in node.names if item.name.value == self.name)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.count += sum(2 for item in node.names if item.name.value == self.name)
+    add(getattr(node, "body", None))
+    orelse = getattr(node, "orelse", None)
+    if isinstance(orelse, cst.If):
+        found.append(orelse)
+    elif isinstance(orelse, cst.Else):
+        add(orelse.body)
+    finalbody = getattr(node, "finalbody", None)
+    if isinstance(finalbody, cst.Finally):
+        add(finalbody.body)
+    for part in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+        add(part.body)
+    return found
 
 
 def _binds(target: cst.BaseExpression, name: str) -> int:
@@ -127,16 +192,26 @@ class ClientInHandler(CodeRule):
     ## What it does
     Reports an SDK client, session or database connection that is constructed on
     every invocation: in the handler, or in a function of the project that the
-    handler calls. It knows `boto3.client/resource/Session`, `session.client(...)`,
-    `aioboto3`, `botocore`'s `create_client`, `requests.Session`, `httpx.Client`,
-    `urllib3.PoolManager`, `psycopg2`/`psycopg`/`pymysql` connections, `redis`,
-    `pymongo.MongoClient`, `sqlalchemy.create_engine` and the OpenSearch and
-    Elasticsearch clients, through every import form and alias.
+    handler reaches (helpers in the same or another module, `__init__` and methods
+    of classes it instantiates, Powertools routes behind `app.resolve(event,
+    context)` and the routers it includes, `record_handler=` callbacks, crhelper
+    callbacks). It knows
+    `boto3.client/resource/Session`, `session.client(...)`, `aioboto3`, `botocore`'s
+    `get_session`/`create_client`, `requests.Session`, `httpx.Client/AsyncClient`,
+    `urllib3.PoolManager`, `psycopg2`/`psycopg`/`pg8000`/`pymysql`/`mysql.connector`
+    connections and pools, `redis`, `pymongo.MongoClient`, `sqlalchemy.create_engine`
+    and the OpenSearch and Elasticsearch clients, through every import form and
+    alias. A finding in a helper is reported in the helper's file, at the
+    constructor, with a note naming the handler that reaches it.
 
-    Not reported: construction at module scope; the lazy pattern (`global client`
-    + `if client is None: client = ...`, or an early `return` when it exists); a
-    factory decorated with `functools.cache` / `lru_cache`; code under
-    `if __name__ == "__main__":`; functions no handler calls.
+    Not reported: construction at module scope or in a class body; default argument
+    values; the lazy pattern (`global client` + `if client is None: client = ...`,
+    `if not client:`, an early `return client` when it exists, a dict cache
+    `if key not in _clients:` or `except KeyError:`, an `is_cold_start` flag); a
+    factory decorated with `functools.cache` / `lru_cache` / `cachetools.cached`;
+    code under `if __name__ == "__main__":`; functions no handler calls. A guard
+    counts only if its branch sets the state it tests: `if DEBUG: ... else:
+    client = ...` runs on every invocation.
 
     ## Why is this bad?
     A Lambda execution environment serves many invocations one after another and
@@ -169,12 +244,16 @@ class ClientInHandler(CodeRule):
 
     ## Fix
     The fix (unsafe, since it changes when the constructor runs) moves the
-    assignment to module scope, after the imports and after the module-level names
-    its arguments use. It is offered when the statement is a plain `name = ...`
-    assignment in the function body and every argument is a literal, a module-level
-    name or an environment read (`os.environ[...]`, `os.getenv(...)`); otherwise the
-    fix is only a suggestion: create the client once at module scope, or lazily
-    behind an `is None` check, and reuse it.
+    assignment, with the comment lines right above it, to module scope: after the
+    imports, the module-level names its arguments use and any module-level code
+    that precedes the function. It is offered when the statement is a plain
+    `name = ...` assignment directly in the body of a top-level function or method
+    (not its only statement), `name` is bound nowhere else in the module and is no
+    builtin, and every argument is a literal, a module-level name or an environment
+    read (`os.environ[...]`, `os.getenv(...)`). Otherwise the fix is only a
+    suggestion: create the client once at module scope, or lazily behind an
+    `is None` check, and reuse it. asyncio clients (`httpx.AsyncClient`, `aioboto3`,
+    ...) only get the suggestion: they are bound to the event loop that made them.
     """
 
     code = "SL101"
@@ -510,18 +589,40 @@ class ClientInHandler(CodeRule):
         ctx = self.ctx
         if ctx.function_key is None or ctx.in_once_guard:
             return
-        kind = constructed_kind(ctx.qualified_name(node.func))
-        if kind is None:
+        qualified = ctx.qualified_name(node.func)
+        kind = constructed_kind(qualified)
+        if kind is None or self._is_session_receiver(node):
             return
         written = ctx.module.code_for_node(node.func)
         message = (
-            f"`{written}(...)` builds a {kind} on every invocation: build it once at module "
-            "scope so warm invocations reuse it"
+            f"`{written}(...)` creates a new {kind} on every invocation: create it once at "
+            "module scope so warm invocations reuse it"
         )
-        ctx.report(self, node, message, fix=self._fix(node), per_invocation=True)
+        ctx.report(self, node, message, fix=self._fix(node, qualified), per_invocation=True)
+
+    def _is_session_receiver(self, node: cst.Call) -> bool:
+        """`Session()` in `Session().client("s3")`: one finding, on the client, is enough."""
+        parents = self.ctx.parents
+        if len(parents) < 2:
+            return False
+        attribute, call = parents[-1], parents[-2]
+        return (
+            isinstance(attribute, cst.Attribute)
+            and attribute.value is node
+            and attribute.attr.value in SESSION_METHODS
+            and isinstance(call, cst.Call)
+            and call.func is attribute
+        )
 
     # -- the fix -------------------------------------------------------------
-    def _fix(self, call: cst.Call) -> Fix | FixBuilder:
+    def _fix(self, call: cst.Call, qualified: str | None) -> Fix | FixBuilder:
+        if is_async_constructor(qualified):
+            return Fix(
+                Applicability.DISPLAY_ONLY,
+                "Create it once per execution environment and reuse it; an asyncio client "
+                "is bound to the event loop it was created in, so keep that loop alive "
+                "across invocations",
+            )
         suggestion = Fix(
             Applicability.DISPLAY_ONLY,
             "Create it once at module scope (or lazily behind `if client is None`) and reuse it",
@@ -543,12 +644,23 @@ class ClientInHandler(CodeRule):
         the module-level names the moved code needs; None when hoisting is not safe."""
         ctx = self.ctx
         parents = ctx.parents
+        # The value assigned may go on from the client: `boto3.resource(...).Table(...)`.
+        value: cst.BaseExpression = call
+        while (
+            len(parents) >= 2
+            and isinstance(parents[-1], cst.Attribute)
+            and parents[-1].value is value
+            and isinstance(parents[-2], cst.Call)
+            and parents[-2].func is parents[-1]
+        ):
+            value = parents[-2]
+            parents = parents[:-2]
         if len(parents) < 4:
             return None
         assign, line, block, function = parents[-1], parents[-2], parents[-3], parents[-4]
         if not (
             isinstance(assign, cst.Assign)
-            and assign.value is call
+            and assign.value is value
             and len(assign.targets) == 1
             and isinstance(assign.targets[0].target, cst.Name)
             and isinstance(line, cst.SimpleStatementLine)
@@ -561,14 +673,10 @@ class ClientInHandler(CodeRule):
         if any(isinstance(p, cst.FunctionDef) for p in parents[:-4]):
             return None  # nested function: leave it to a human
         name = assign.targets[0].target.value
-        if name in ctx.module_names or name in _param_names(function):
-            return None
-        counter = _AssignmentCounter(name)
-        function.visit(counter)
-        if counter.count != 1:
+        if name in ctx.module_names or name in _param_names(function) or name in _BUILTINS:
             return None
         names: set[str] = set()
-        if not self._hoistable(call, names):
+        if not self._hoistable(value, names):
             return None
         top = parents[1] if len(parents) > 1 else None
         if not isinstance(top, (cst.FunctionDef, cst.ClassDef)):
@@ -604,16 +712,29 @@ class ClientInHandler(CodeRule):
                 for element in node.elements
             )
         if isinstance(node, cst.Call):
-            root = node.func
+            func = node.func
+            receiver = func.value if isinstance(func, cst.Attribute) else None
+            if isinstance(func, cst.Attribute) and isinstance(receiver, cst.Call):
+                # `boto3.Session().client("s3")`, `boto3.resource("dynamodb").Table("t")`
+                made = constructed_kind(ctx.qualified_name(receiver.func))
+                if constructed_kind(ctx.qualified_name(func)) is None and not (
+                    made is not None and func.attr.value[:1].isupper()
+                ):
+                    return False
+                return self._hoistable(receiver, names) and all(
+                    self._hoistable(arg.value, names) for arg in node.args
+                )
+            root = func
             while isinstance(root, cst.Attribute):
                 root = root.value
-            if not isinstance(root, cst.Name) or not ctx.is_import_bound(root.value):
+            if not isinstance(root, cst.Name) or not ctx.is_module_level_name(root.value):
                 return False
-            if ctx.binding_scope(root.value) is not ctx.module_scope:
+            if ctx.binding_scope(root.value) not in (None, ctx.module_scope):
                 return False  # imported inside the function: the import would move too
-            qualified = ctx.qualified_name(node.func)
+            qualified = ctx.qualified_name(func)
             if qualified not in _IMPORT_TIME_CALLS and constructed_kind(qualified) is None:
                 return False
+            # A call through an import, or `session.client("s3")` on a module-level session.
             names.add(root.value)
             return all(self._hoistable(arg.value, names) for arg in node.args)
         return False
@@ -626,40 +747,74 @@ class ClientInHandler(CodeRule):
         names: set[str],
     ) -> Fix | None:
         ctx = self.ctx
-        body: list[cst.CSTNode] = list(ctx.module.body)
+        module = ctx.module
+        assign = statement.body[0]
+        assert isinstance(assign, cst.Assign)
+        target = assign.targets[0].target
+        assert isinstance(target, cst.Name)
+        # Bound nowhere else in the module: no clash with another hoisted client, a
+        # class attribute or a global of that name.
+        if _bindings(module, ctx.source, target.value) != 1:
+            return None
+        body: list[cst.CSTNode] = list(module.body)
         top_index = body.index(function_top)
+        # After the imports, the names the call uses and any module-level setup code
+        # before the function (`logger = Logger()`, `os.environ.setdefault(...)`),
+        # which may affect what the constructor does; `def`s in between only define.
         after = -1
         for index, item in enumerate(body[:top_index]):
-            if _is_import(item) or _defines(item, names):
+            if not isinstance(item, (cst.FunctionDef, cst.ClassDef)) or _defines(item, names):
                 after = index
+        if after < 0:
+            return None
         defined: set[str] = set()
-        for item in body[:top_index]:
+        for item in body[: after + 1]:
             defined.update(n for n in names if _defines(item, {n}))
-        if after < 0 or defined != names:
+        if defined != names:
             return None
         code_range = positions.range(statement)
         first, last = code_range.start.line, code_range.end.line
+        # Comment lines right above the statement go with it.
+        comments = 0
+        for empty in reversed(statement.leading_lines):
+            if empty.comment is None:
+                break
+            comments += 1
         lines = ctx.lines
         indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
-        newline = ctx.module.default_newline
-        moved = []
-        for text in lines[first - 1 : last]:
-            moved.append(text[len(indent) :] if text.startswith(indent) else text.lstrip())
+        newline = module.default_newline
+        moved: list[str] = []
+        for text in lines[first - 1 - comments : last]:
+            moved.append(text[len(indent) :] if text.startswith(indent) else text.lstrip(" \t"))
         if not moved[-1].endswith(("\n", "\r")):
             moved[-1] += newline
-        insert_row = positions.range(body[after]).end.line + 1
+        if not _same_code("".join(moved), module.code_for_node(assign)):
+            return None  # e.g. a multi-line string whose lines the dedent would change
+        previous = body[after]
+        if _is_import(previous):
+            moved.insert(0, newline)
+        elif isinstance(previous, (cst.FunctionDef, cst.ClassDef)):
+            moved.insert(0, newline * 2)
+        insert_row = positions.range(previous).end.line + 1
         delete_end = (
             Location(last + 1, 1) if last < len(lines) else Location(last, len(lines[-1]) + 1)
         )
-        code = ctx.module.code_for_node(statement.body[0])
+        code = module.code_for_node(assign)
         return Fix(
             Applicability.UNSAFE,
             f"Move `{code}` to module scope",
             (
                 Edit.insertion(Location(insert_row, 1), "".join(moved)),
-                Edit.deletion(Location(first, 1), delete_end),
+                Edit.deletion(Location(first - comments, 1), delete_end),
             ),
         )
+
+
+def _same_code(moved: str, original: str) -> bool:
+    try:
+        return ast.dump(ast.parse(moved)) == ast.dump(ast.parse(original))
+    except (SyntaxError, ValueError, RecursionError):
+        return False
 
 
 def _param_names(function: cst.FunctionDef) -> set[str]:
@@ -696,9 +851,31 @@ def _defines(statement: cst.CSTNode, names: set[str]) -> bool:
             elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
                 if any(_binds(small.target, n) for n in names):
                     return True
-            elif isinstance(small, (cst.Import, cst.ImportFrom)):
-                return _is_import(statement) and _import_binds(small, names)
+            elif isinstance(small, (cst.Import, cst.ImportFrom)) and _import_binds(small, names):
+                return True
+        return False
+    # `try: import simplejson as json / except ImportError: import json`, `if ...:`
+    if isinstance(statement, (cst.If, cst.Try, cst.With)):
+        return any(
+            _defines(inner, names) for block in _compound_blocks(statement) for inner in block
+        )
     return False
+
+
+def _compound_blocks(statement: cst.CSTNode) -> list[Sequence[cst.BaseStatement]]:
+    blocks: list[Sequence[cst.BaseStatement]] = []
+    for suite in (
+        getattr(statement, "body", None),
+        getattr(getattr(statement, "orelse", None), "body", None),
+        getattr(getattr(statement, "finalbody", None), "body", None),
+        *(getattr(handler, "body", None) for handler in getattr(statement, "handlers", ())),
+    ):
+        if isinstance(suite, cst.IndentedBlock):
+            blocks.append(suite.body)
+    orelse = getattr(statement, "orelse", None)
+    if isinstance(orelse, cst.If):
+        blocks.extend(_compound_blocks(orelse))
+    return blocks
 
 
 def _import_binds(statement: cst.Import | cst.ImportFrom, names: set[str]) -> bool:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from slint.app.common import handler_ref, logical_id, queues_of, statements_from_policy
+from slint.app.common import (
+    handler_ref,
+    logical_id,
+    queues_of,
+    requirements_of,
+    statements_from_policy,
+)
 from slint.app.model import App, Event, Function, Setting, Statement, Unknown, as_list
 from slint.app.yamlpos import YList, YMap
 
@@ -75,6 +82,47 @@ def _resolve_parameters(value: Any, defaults: dict[str, Any], unknown: set[str])
     return value
 
 
+def _parameter_defaults(parameters: Any) -> tuple[dict[str, Any], set[str]]:
+    """The value `!Ref` gives for each parameter with a usable Default, and the names of
+    the others (their value is only known at deploy time)."""
+    defaults: dict[str, Any] = {}
+    unknown: set[str] = set()
+    if not isinstance(parameters, YMap):
+        return defaults, unknown
+    for name, spec in parameters.items():
+        if not isinstance(spec, YMap) or "Default" not in spec:
+            unknown.add(name)
+            continue
+        kind = str(spec.get("Type", "String"))
+        default = spec["Default"]
+        if kind.startswith("AWS::SSM::Parameter::"):
+            # The Default names an SSM parameter; its value is read at deploy time.
+            unknown.add(name)
+        elif kind == "Number" and isinstance(default, str):
+            defaults[name] = _number(default)
+        elif (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(
+            default, str
+        ):
+            items = YList(spec.at("Default"), spec.at("Default"), True, spec.file)
+            for item in default.split(","):
+                items.append(item.strip())
+                items.item_range.append(spec.value_range["Default"])
+            defaults[name] = items
+        else:
+            defaults[name] = default
+    return defaults, unknown
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
 def _setting(props: YMap, key: str, globals_: YMap | None) -> Setting[Any]:
     if key in props:
         return Setting.read(props, key)
@@ -84,10 +132,22 @@ def _setting(props: YMap, key: str, globals_: YMap | None) -> Setting[Any]:
 
 
 def _function_ref(value: Any, functions: dict[str, Function]) -> Function | None:
+    """The function `value` points at: `!Ref F`, `!GetAtt F.Arn`, its logical id, its
+    `FunctionName`, or an ARN ending with that name."""
     target = logical_id(value)
-    if target is None and isinstance(value, str):
-        target = value
-    return functions.get(target) if target is not None else None
+    if target is not None:
+        return functions.get(target)
+    if not isinstance(value, str) or not value:
+        return None
+    if value in functions:
+        return functions[value]
+    name = value.split(":function:", 1)[1].split(":", 1)[0] if ":function:" in value else value
+    for function in functions.values():
+        # SAM/CFN `FunctionName`; a serverless function's `name`.
+        own = function.node.get("name" if function.app.format == "serverless" else "FunctionName")
+        if own == name:
+            return function
+    return None
 
 
 def _source_kind(arn: Any, resources: YMap) -> tuple[str, str | None]:
@@ -131,7 +191,7 @@ def _poll_event(event: Event, props: YMap | None, source_key: str, resources: YM
     if isinstance(destination, YMap) and on_failure is not None:
         event.on_failure = Setting.read(destination, "OnFailure")
     else:
-        event.on_failure = read("DestinationConfig")
+        event.on_failure = Setting(None, event.file, event.at, None, props, None)
     arn = props.get(source_key) if props is not None else None
     event.source = logical_id(arn) or arn
     if event.kind == "other" or (event.stream_type is None and event.kind == "stream"):
@@ -181,15 +241,7 @@ def load_template(path: Path, display: str, document: YMap, text: str) -> App:
         document=document,
         text=text,
     )
-    parameters = document.get("Parameters")
-    defaults: dict[str, Any] = {}
-    unknown: set[str] = set()
-    if isinstance(parameters, YMap):
-        for name, spec in parameters.items():
-            if isinstance(spec, YMap) and "Default" in spec:
-                defaults[name] = spec["Default"]
-            else:
-                unknown.add(name)
+    defaults, unknown = _parameter_defaults(document.get("Parameters"))
     resources = document.get("Resources")
     if not isinstance(resources, YMap):
         return app
@@ -212,11 +264,12 @@ def load_template(path: Path, display: str, document: YMap, text: str) -> App:
         elif resource_type == "AWS::Lambda::Function":
             functions[logical] = _cfn_function(app, logical, resource)
     app.functions = list(functions.values())
-    _attach_resources(app, functions)
+    attach_resources(app, functions)
+    _attach_log_groups(app, functions)
     return app
 
 
-def _properties(resource: YMap) -> YMap:
+def properties_of(resource: YMap) -> YMap:
     props = resource.get("Properties")
     if isinstance(props, YMap):
         return props
@@ -225,7 +278,7 @@ def _properties(resource: YMap) -> YMap:
 
 def _base_function(app: App, logical: str, resource: YMap, props: YMap) -> Function:
     return Function(
-        name=logical,
+        name=str(logical),
         app=app,
         file=resource.file or app.file,
         at=app.resources.at(logical),
@@ -237,19 +290,45 @@ def _base_function(app: App, logical: str, resource: YMap, props: YMap) -> Funct
     )
 
 
-def _code_dir(app: App, code_uri: Any, resource: YMap) -> Path | Unknown:
+def _asset_dir(app: App, resource: YMap) -> Path | None:
+    """CDK output: the staged copy of the function's code (`aws:asset:path`, relative to
+    the cdk.out folder, or absolute when staging is disabled)."""
     metadata = resource.get("Metadata")
-    if isinstance(metadata, YMap) and isinstance(metadata.get("aws:asset:path"), str):
-        return app.directory / str(metadata["aws:asset:path"])
+    if isinstance(metadata, YMap):
+        path = metadata.get("aws:asset:path")
+        if isinstance(path, str) and path.strip():
+            return app.directory / path.strip()
+    return None
+
+
+def _code_dir(app: App, code_uri: Any, resource: YMap) -> Path | Unknown:
+    """The folder of a SAM function's code: `CodeUri` (default: the template's folder);
+    an S3 location or an intrinsic function is unknown."""
+    asset = _asset_dir(app, resource)
+    if asset is not None:
+        return asset
     if code_uri is None:
         return app.directory
-    if isinstance(code_uri, str) and not code_uri.startswith("s3://"):
-        return app.directory / code_uri
+    if isinstance(code_uri, str) and code_uri.strip() and "://" not in code_uri:
+        return app.directory / code_uri.strip()
+    return Unknown("code location")
+
+
+def _cfn_code_dir(app: App, code: Any, resource: YMap) -> Path | Unknown | None:
+    """The folder of a CloudFormation function's code: a CDK asset, or a local path as
+    `aws cloudformation package` reads it; S3 or inline code is not on disk."""
+    asset = _asset_dir(app, resource)
+    if asset is not None:
+        return asset
+    if isinstance(code, str) and code.strip() and "://" not in code:
+        return app.directory / code.strip()
+    if isinstance(code, YMap) and "ZipFile" in code:
+        return None
     return Unknown("code location")
 
 
 def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None) -> Function:
-    props = _properties(resource)
+    props = properties_of(resource)
     function = _base_function(app, logical, resource, props)
     function.runtime = _setting(props, "Runtime", globals_)
     function.handler = _setting(props, "Handler", globals_)
@@ -297,7 +376,7 @@ def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None)
 
 
 def _cfn_function(app: App, logical: str, resource: YMap) -> Function:
-    props = _properties(resource)
+    props = properties_of(resource)
     function = _base_function(app, logical, resource, props)
     function.runtime = Setting.read(props, "Runtime")
     function.handler = Setting.read(props, "Handler")
@@ -308,7 +387,7 @@ def _cfn_function(app: App, logical: str, resource: YMap) -> Function:
     if isinstance(code, YMap) and "ImageUri" in code:
         function.package_type = "Image"
     function.inline_code = isinstance(code, YMap) and "ZipFile" in code
-    function.code_dir = _code_dir(app, None if "Metadata" in resource else code, resource)
+    function.code_dir = _cfn_code_dir(app, code, resource)
     tracing = props.get("TracingConfig")
     function.tracing = (
         Setting.read(tracing, "Mode")
@@ -333,6 +412,7 @@ def _link(function: Function) -> None:
     handler = function.handler.value
     if isinstance(handler, str) and function.has_code_link and isinstance(function.code_dir, Path):
         function.handler_ref = handler_ref(function.code_dir, handler, path_style=False)
+        function.requirements = requirements_of(function, function.code_dir)
 
 
 def _role_statements(app: App, role: Any) -> list[Statement]:
@@ -343,25 +423,88 @@ def _role_statements(app: App, role: Any) -> list[Statement]:
     found: list[Statement] = []
     resource = app.resources.get(target)
     if isinstance(resource, YMap) and resource.get("Type") == "AWS::IAM::Role":
-        props = _properties(resource)
+        props = properties_of(resource)
         for policy in as_list(props.get("Policies")):
             if isinstance(policy, YMap):
                 document = policy.get("PolicyDocument")
                 found.extend(statements_from_policy(document, app.file, policy.loc))
     for other in app.resources.values():
-        if not isinstance(other, YMap) or other.get("Type") not in (
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-        ):
+        if not isinstance(other, YMap):
             continue
-        props = _properties(other)
-        if any(logical_id(r) == target for r in as_list(props.get("Roles"))):
+        kind = other.get("Type")
+        props = properties_of(other)
+        if kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            attached = any(logical_id(r) == target for r in as_list(props.get("Roles")))
+        elif kind == "AWS::IAM::RolePolicy":
+            attached = logical_id(props.get("RoleName")) == target
+        else:
+            continue
+        if attached:
             found.extend(statements_from_policy(props.get("PolicyDocument"), app.file, props.loc))
     return found
 
 
-def _attach_resources(app: App, functions: dict[str, Function]) -> None:
-    """Event sources and settings that live in resources of their own."""
+_LOG_GROUP_SUB = re.compile(r"^/aws/lambda/\$\{(?P<id>[A-Za-z0-9]+)\}$")
+
+
+def _log_group_target(name: Any) -> str | None:
+    """The logical id (or literal function name, prefixed with `=`) a log group is named
+    after: `!Sub /aws/lambda/${Fn}`, `!Join ["", ["/aws/lambda/", !Ref Fn]]`,
+    `/aws/lambda/my-function`."""
+    if isinstance(name, str):
+        return "=" + name.removeprefix("/aws/lambda/") if name.startswith("/aws/lambda/") else None
+    if isinstance(name, dict) and len(name) == 1:
+        ((key, inner),) = name.items()
+        if key == "Fn::Sub" and isinstance(inner, str):
+            match = _LOG_GROUP_SUB.match(inner)
+            return match.group("id") if match else None
+        if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
+            separator, parts = inner
+            if separator == "" and isinstance(parts, list) and parts[:1] == ["/aws/lambda/"]:
+                return logical_id(parts[1]) if len(parts) == 2 else None
+    return None
+
+
+def _attach_log_groups(app: App, functions: dict[str, Function]) -> None:
+    """SAM/CFN retention lives on an `AWS::Logs::LogGroup`: the one the function's
+    `LoggingConfig.LogGroup` names, else the one named `/aws/lambda/<function>`."""
+    by_target: dict[str, YMap] = {}
+    by_name: dict[str, YMap] = {}
+    groups: dict[str, YMap] = {}
+    for logical, resource in app.resources.items():
+        if not isinstance(resource, YMap) or resource.get("Type") != "AWS::Logs::LogGroup":
+            continue
+        props = properties_of(resource)
+        groups[logical] = props
+        name = props.get("LogGroupName")
+        if isinstance(name, str):
+            by_name.setdefault(name, props)
+        target = _log_group_target(name)
+        if target is not None:
+            by_target.setdefault(target, props)
+    if not groups:
+        return
+    for logical, function in functions.items():
+        group: YMap | None = None
+        named = function.log_group.value if function.log_group is not None else None
+        if named is not None:
+            group_id = logical_id(named)
+            group = groups.get(group_id) if group_id is not None else None
+            if group is None and isinstance(named, str):
+                group = by_name.get(named)
+        if group is None:
+            group = by_target.get(logical)
+        if group is None:
+            own_name = function.node.get("FunctionName")
+            if isinstance(own_name, str):
+                group = by_target.get("=" + own_name)
+        if group is not None:
+            function.log_retention = Setting.read(group, "RetentionInDays")
+
+
+def attach_resources(app: App, functions: dict[str, Function]) -> None:
+    """Event sources and settings that live in resources of their own (`functions`: by
+    logical id)."""
     resources = app.resources
     has_rest = any(
         isinstance(r, YMap) and r.get("Type") == "AWS::ApiGateway::RestApi"
@@ -371,7 +514,7 @@ def _attach_resources(app: App, functions: dict[str, Function]) -> None:
         if not isinstance(resource, YMap):
             continue
         kind = resource.get("Type")
-        props = _properties(resource)
+        props = properties_of(resource)
         at = resources.at(logical)
         if kind == "AWS::Lambda::EventSourceMapping":
             function = _function_ref(props.get("FunctionName"), functions)
@@ -432,6 +575,32 @@ def _attach_resources(app: App, functions: dict[str, Function]) -> None:
                     event = Event("s3", str(kind), logical, resource.file, item.loc, item)
                     event.source = logical
                     function.events.append(event)
+        elif kind == "Custom::S3BucketNotifications":
+            # CDK: `bucket.add_event_notification(...)` becomes this custom resource.
+            notification = props.get("NotificationConfiguration")
+            configurations = (
+                notification.get("LambdaFunctionConfigurations")
+                if isinstance(notification, YMap)
+                else None
+            )
+            for item in as_list(configurations):
+                if not isinstance(item, YMap):
+                    continue
+                function = _function_ref(item.get("LambdaFunctionArn"), functions)
+                if function is not None:
+                    event = Event("s3", str(kind), logical, resource.file, item.loc, item)
+                    event.source = logical_id(props.get("BucketName")) or props.get("BucketName")
+                    function.events.append(event)
+        elif kind == "AWS::Scheduler::Schedule":
+            target = props.get("Target")
+            function = _function_ref(
+                target.get("Arn") if isinstance(target, YMap) else None, functions
+            )
+            if function is not None and isinstance(target, YMap):
+                event = Event("schedule", str(kind), logical, resource.file, at, props)
+                event.extra["rate"] = props.get("ScheduleExpression")
+                event.extra["input"] = target.get("Input")
+                function.events.append(event)
         elif kind == "AWS::SNS::Topic":
             for item in as_list(props.get("Subscription")):
                 if isinstance(item, YMap) and item.get("Protocol") == "lambda":

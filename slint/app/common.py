@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from slint.app.model import HandlerRef, Queue, Setting, Statement, Unknown, as_list
+from slint.app.model import Function, HandlerRef, Queue, Setting, Statement, Unknown, as_list
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
 
@@ -35,7 +36,8 @@ def statements_from_policy(document: Any, file: str, fallback: Location) -> list
         if not isinstance(item, dict):
             continue
         at = item.loc if isinstance(item, YMap) else fallback
-        actions = as_list(item.get("Action", item.get("NotAction")))
+        not_action = "Action" not in item and "NotAction" in item
+        actions = as_list(item.get("NotAction") if not_action else item.get("Action"))
         found.append(
             Statement(
                 effect=item.get("Effect", "Allow"),
@@ -43,29 +45,57 @@ def statements_from_policy(document: Any, file: str, fallback: Location) -> list
                 resources=as_list(item.get("Resource")),
                 file=getattr(item, "file", file) or file,
                 at=at,
+                node=item if isinstance(item, YMap) else None,
+                not_action=not_action,
             )
         )
     return found
 
 
-def handler_ref(code_dir: Path, handler: str, *, path_style: bool) -> HandlerRef | None:
-    """Where `handler` ("pkg/mod.func" or "pkg.mod.func") lives below `code_dir`."""
+def handler_ref(
+    code_dir: Path, handler: str, *, path_style: bool, fallback_dirs: Sequence[Path] = ()
+) -> HandlerRef | None:
+    """Where `handler` ("pkg/mod.func" or "pkg.mod.func") lives below `code_dir`.
+
+    The module may be a file (`pkg/mod.py`) or a package (`pkg/mod/__init__.py`), and
+    the Python runtime accepts both separators. `fallback_dirs` are tried after
+    `code_dir` (a serverless `module` folder falls back to the service folder)."""
+    handler = handler.strip()
     module, dot, function = handler.rpartition(".")
     if not dot or not module or not function:
         return None
-    module = module.removeprefix("./")
+    module = module.removeprefix("./").strip("/")
+    if not module:
+        return None
     stems = []
     if path_style:
         stems.append(module)
     stems.append(module.replace(".", "/"))
     candidates: list[Path] = []
-    for stem in dict.fromkeys(stems):
-        candidates.append(code_dir / f"{stem}.py")
-        candidates.append(code_dir / stem / "__init__.py")
+    for directory in (code_dir, *fallback_dirs):
+        for stem in dict.fromkeys(stems):
+            candidates.append(directory / f"{stem}.py")
+            candidates.append(directory / stem / "__init__.py")
+    candidates = list(dict.fromkeys(candidates))
     for candidate in candidates:
         if candidate.is_file():
             return HandlerRef(candidate.resolve(), function, tuple(candidates))
     return HandlerRef(candidates[0].resolve(), function, tuple(candidates))
+
+
+def requirements_of(
+    function: Function, code_dir: Path, name: str = "requirements.txt"
+) -> Path | None:
+    """The requirements file packaged with a function: at the root of its code folder,
+    else next to its handler module."""
+    folders = [code_dir]
+    if function.handler_ref is not None:
+        folders.append(function.handler_ref.module_path.parent)
+    for folder in folders:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
 
 
 def setting(owner: YMap, key: str, fallback: Setting[Any] | None = None) -> Setting[Any]:

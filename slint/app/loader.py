@@ -17,7 +17,7 @@ def load_config(path: Path, display: str, text: str, kind: str) -> App | ParseFa
     try:
         document = load(text, display)
     except YamlError as error:
-        return ParseFailure(display, f"YAML error: {error.message}", error.location)
+        return ParseFailure(display, f"{error.syntax} error: {error.message}", error.location)
     if not isinstance(document, YMap):
         if kind == "serverless":
             return ParseFailure(display, "serverless.yml must be a mapping", Location(1, 1))

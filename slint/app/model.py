@@ -159,9 +159,7 @@ class Event:
         return self.kind in ("sqs", "stream", "kafka", "mq")
 
 
-ASYNC_KINDS = frozenset(
-    {"s3", "sns", "schedule", "eventbridge", "cloudwatch_logs", "iot", "cognito", "alexa", "ses"}
-)
+ASYNC_KINDS = frozenset({"s3", "sns", "schedule", "eventbridge", "cloudwatch_logs", "iot", "ses"})
 
 
 @dataclass
@@ -169,10 +167,12 @@ class Statement:
     """An IAM policy statement that applies to a function's role."""
 
     effect: Any
-    actions: list[Any]
+    actions: list[Any]  # Action, or NotAction when `not_action`
     resources: list[Any]
     file: str
     at: Location
+    node: YMap | None = field(default=None, repr=False, compare=False)  # as written
+    not_action: bool = False
 
 
 @dataclass
@@ -261,6 +261,8 @@ class App:
     plugins: tuple[str, ...] = ()
     # Other files the config pulled in (serverless ${file(...)}), absolute.
     includes: tuple[Path, ...] = ()
+    # How each of `includes` is displayed (the `file` of the values that come from it).
+    include_displays: tuple[str, ...] = ()
     # Problems found while loading that are not fatal (an include that is missing).
     notes: list[tuple[str, Location, str]] = field(default_factory=list)
 

@@ -5,14 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from slint.app.cloudformation import attach_resources, properties_of
 from slint.app.common import (
     handler_ref,
     logical_id,
     queues_of,
+    requirements_of,
     setting,
     statements_from_policy,
 )
-from slint.app.model import App, Event, Function, Setting, Statement, Unknown, as_list
+from slint.app.model import (
+    INTRINSIC_KEYS,
+    App,
+    Event,
+    Function,
+    Setting,
+    Statement,
+    Unknown,
+    as_list,
+    is_known,
+)
 from slint.app.variables import Resolver
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
@@ -48,22 +60,31 @@ def _empty_map(file: str, at: Location) -> YMap:
     return YMap(at, at, False, file)
 
 
-def _stream_type(value: Any, settings: YMap | None) -> str | None:
+def _stream_type(value: Any, settings: YMap | None, resources: YMap) -> str | None:
     if settings is not None and isinstance(settings.get("type"), str):
         return str(settings["type"]).lower()
     arn = settings.get("arn") if settings is not None else value
+    target = logical_id(arn)
+    resource = resources.get(target) if target is not None else None
+    if isinstance(resource, YMap):
+        resource_type = resource.get("Type")
+        if resource_type in ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
+            return "dynamodb"
+        if resource_type == "AWS::Kinesis::Stream":
+            return "kinesis"
     text = str(arn)
-    if "dynamodb" in text.lower() or "StreamArn" in text:
+    if ":dynamodb:" in text.lower() or "StreamArn" in text:
         return "dynamodb"
-    if "kinesis" in text.lower():
+    if ":kinesis:" in text.lower():
         return "kinesis"
     return None
 
 
-def _event(kind_key: str, value: Any, index: int, item: YMap, file: str) -> Event:
+def _event(kind_key: str, value: Any, index: int, item: YMap, file: str, resources: YMap) -> Event:
     kind = EVENT_KINDS.get(kind_key, "other")
     at = item.key_loc.get(kind_key, item.loc)
-    settings = value if isinstance(value, YMap) else None
+    intrinsic = isinstance(value, YMap) and len(value) == 1 and next(iter(value)) in INTRINSIC_KEYS
+    settings = value if isinstance(value, YMap) and not intrinsic else None
     anchor = settings if settings is not None else item
     event = Event(
         kind=kind,
@@ -89,7 +110,7 @@ def _event(kind_key: str, value: Any, index: int, item: YMap, file: str) -> Even
             source = settings.get("arn", settings.get("topic"))
         event.source = logical_id(source) or source
     if kind == "stream":
-        event.stream_type = _stream_type(value, settings)
+        event.stream_type = _stream_type(value, settings, resources)
         event.maximum_retry_attempts = read("maximumRetryAttempts")
         event.maximum_record_age = read("maximumRecordAgeInSeconds")
         event.bisect_on_error = read("bisectBatchOnFunctionError")
@@ -165,6 +186,7 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
     resolver = Resolver(document, path.parent, display_dir, note)
     resolver.resolve_tree(document)
     app.includes = tuple(resolver.includes)
+    app.include_displays = tuple(resolver.include_displays)
     provider = document.get("provider")
     if isinstance(provider, str):
         provider = YMap(document.at("provider"), document.at("provider"), False, display)
@@ -190,6 +212,11 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
         Setting.read(tracing, "lambda")
         if isinstance(tracing, YMap) and "lambda" in tracing
         else None
+    )
+    custom = document.get("custom")
+    python_requirements = custom.get("pythonRequirements") if isinstance(custom, YMap) else None
+    requirements_name = (
+        python_requirements.get("fileName") if isinstance(python_requirements, YMap) else None
     )
     environment: dict[str, Setting[Any]] = {}
     if isinstance(provider.get("environment"), YMap):
@@ -217,9 +244,41 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
                     provider_tracing=provider_tracing,
                     environment=environment,
                     statements=statements,
+                    requirements_name=(
+                        requirements_name
+                        if isinstance(requirements_name, str) and requirements_name
+                        else "requirements.txt"
+                    ),
                 )
             )
+    _attach_own_resources(app)
     return app
+
+
+def normalized_name(function_name: str) -> str:
+    """The Serverless Framework's logical-id form of a function name: `create-order` ->
+    `CreateDashorder` (its `<name>LambdaFunction`, `<name>LogGroup` resources)."""
+    name = function_name.replace("-", "Dash").replace("_", "Underscore")
+    return name[:1].upper() + name[1:]
+
+
+def _attach_own_resources(app: App) -> None:
+    """`resources.Resources` is merged into the stack the framework generates: event
+    source mappings, invoke configs, URLs and notifications there point at a function
+    by its generated logical id (`!GetAtt CreateOrderLambdaFunction.Arn`), and a
+    `<Name>LogGroup` resource overrides the generated log group."""
+    if not app.resources:
+        return
+    by_logical = {f"{normalized_name(f.name)}LambdaFunction": f for f in app.functions}
+    attach_resources(app, by_logical)
+    for function in app.functions:
+        if function.log_retention is not None and function.log_retention.present:
+            continue
+        group = app.resources.get(f"{normalized_name(function.name)}LogGroup")
+        if isinstance(group, YMap) and group.get("Type") == "AWS::Logs::LogGroup":
+            props = properties_of(group)
+            if "RetentionInDays" in props:
+                function.log_retention = Setting.read(props, "RetentionInDays")
 
 
 def _function(
@@ -235,11 +294,12 @@ def _function(
     provider_tracing: Setting[Any] | None,
     environment: dict[str, Setting[Any]],
     statements: list[Statement],
+    requirements_name: str = "requirements.txt",
 ) -> Function:
     file = node.file or app.file
     timeout = setting(node, "timeout", provider_timeout)
     function = Function(
-        name=name,
+        name=str(name),
         app=app,
         file=file,
         at=at,
@@ -271,6 +331,8 @@ def _function(
     if url is not None and url is not False:
         auth = url.get("authorizer") if isinstance(url, YMap) else None
         auth_value: Any = "AWS_IAM" if auth == "aws_iam" else ("NONE" if auth is None else auth)
+        if not is_known(url) or not is_known(auth):
+            auth_value = Unknown("function URL settings")
         function.url_auth = Setting(
             auth_value, file, node.key_loc["url"], node.value_range["url"], node, "url"
         )
@@ -281,14 +343,21 @@ def _function(
     for index, item in enumerate(as_list(node.get("events"))):
         if isinstance(item, YMap) and len(item) >= 1:
             kind_key = next(iter(item))
-            function.events.append(_event(str(kind_key), item[kind_key], index, item, file))
+            function.events.append(
+                _event(str(kind_key), item[kind_key], index, item, file, app.resources)
+            )
     handler = function.handler.value
     if isinstance(handler, str) and function.has_code_link:
-        base = app.directory
+        # serverless-python-requirements' `module`: the function's code (and its
+        # requirements.txt) live in that folder, and the handler path is relative to it.
         module_dir = node.get("module")
-        if isinstance(module_dir, str) and module_dir not in (".", "./"):
-            base = base / module_dir
-        function.handler_ref = handler_ref(base, handler, path_style=True)
-    elif isinstance(handler, Unknown):
-        function.handler_ref = None
+        if isinstance(module_dir, str) and module_dir.strip() not in ("", ".", "./"):
+            function.code_dir = app.directory / module_dir.strip()
+            function.handler_ref = handler_ref(
+                function.code_dir, handler, path_style=True, fallback_dirs=(app.directory,)
+            )
+        else:
+            function.handler_ref = handler_ref(app.directory, handler, path_style=True)
+        if isinstance(function.code_dir, Path):
+            function.requirements = requirements_of(function, function.code_dir, requirements_name)
     return function

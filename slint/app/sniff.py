@@ -1,8 +1,9 @@
-"""Recognise config files by name and a cheap look at their text (no YAML parse).
+"""Recognise config files by name and a cheap look at their bytes (no YAML parse).
 
 A template is recognised by what it holds, whatever its name: it must mention a
-Lambda function type (or the SAM transform) and have a top-level `Resources` key.
-A large YAML file that is not a template is rejected before any parse.
+Lambda function type (or the SAM transform) and have a top-level `Resources` key
+(anywhere in a JSON document). A large YAML file that is not a template is rejected
+before any parse: by its size, else by a substring search over its bytes.
 """
 
 from __future__ import annotations
@@ -11,14 +12,29 @@ import re
 from pathlib import Path
 
 CONFIG_SUFFIXES = frozenset({".yml", ".yaml", ".json", ".template"})
-SERVERLESS_NAMES = frozenset({"serverless.yml", "serverless.yaml"})
+SERVERLESS_NAMES = frozenset({"serverless.yml", "serverless.yaml", "serverless.json"})
+# CloudFormation refuses templates above 1 MB (S3-hosted); CDK output stays below it.
 _MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
 _TEMPLATE_MARKERS = (
-    "AWS::Serverless::Function",
-    "AWS::Lambda::Function",
-    "AWS::Serverless-2016-10-31",
+    b"AWS::Serverless::Function",
+    b"AWS::Lambda::Function",
+    b"AWS::Serverless-2016-10-31",
 )
-_RESOURCES = re.compile(r"""^(?:Resources|\s*"Resources")\s*:""", re.M)
+# YAML: a top-level key (column 1), plain or quoted.
+_YAML_RESOURCES = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?(?:Resources|"Resources"|'Resources')[ \t]*:""", re.M
+)
+# JSON: the key anywhere (minified output has no lines).
+_JSON_RESOURCES = re.compile(rb""""Resources"\s*:""")
+_JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\{")
+
+
+def _looks_like_template(data: bytes) -> bool:
+    if not any(marker in data for marker in _TEMPLATE_MARKERS):
+        return False
+    if _JSON_START.match(data):
+        return _JSON_RESOURCES.search(data) is not None
+    return _YAML_RESOURCES.search(data) is not None
 
 
 def looks_like_config(path: Path, text: str) -> str | None:
@@ -27,11 +43,7 @@ def looks_like_config(path: Path, text: str) -> str | None:
         return "serverless"
     if path.suffix not in CONFIG_SUFFIXES:
         return None
-    if not any(marker in text for marker in _TEMPLATE_MARKERS):
-        return None
-    if _RESOURCES.search(text) is None:
-        return None
-    return "template"
+    return "template" if _looks_like_template(text.encode("utf-8", "replace")) else None
 
 
 def config_kind(path: Path) -> str | None:
@@ -43,7 +55,7 @@ def config_kind(path: Path) -> str | None:
     try:
         if path.stat().st_size > _MAX_TEMPLATE_BYTES:
             return None
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError:
         return None
-    return looks_like_config(path, text)
+    return "template" if _looks_like_template(data) else None

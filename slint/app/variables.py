@@ -5,11 +5,14 @@
 user's real environment is never read, so results are reproducible),
 `${file(./x.yml):key}` and `${file(./x.json)}` relative to the config. Everything
 else (`${ssm:...}`, `${cf:...}`, `${aws:...}`, unresolvable paths) becomes `Unknown`.
+
+A `${...}` with no source (`${AWS::Region}`, `${BucketName}` in an `Fn::Sub`) is not a
+Serverless variable: it is left as written, as the Serverless Framework leaves it.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,38 +22,101 @@ from slint.app.model import Unknown
 from slint.app.yamlpos import YamlError, YList, YMap, load
 from slint.diagnostics import Location
 
-_MAX_DEPTH = 12
+_MAX_DEPTH = 12  # variables inside variables inside ...
+_MAX_STEPS = 20_000  # variables resolved per config: bounds self-referencing blow-ups
+_MAX_LENGTH = 100_000  # characters of an interpolated string
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _FILE = re.compile(r"^file\((?P<path>[^)]*)\)(?::(?P<key>.*))?$", re.S)
+# A variable names its source: `self:`, `opt:`, `file(`, `ssm:`, `strToBool(` ...
+_SOURCE = re.compile(r"\s*(?:[A-Za-z][\w-]*:(?!:)|[A-Za-z][\w-]*\(|['\"]|\$\{)")
 _SELF_DEFAULTS = {"provider.stage": "dev", "provider.region": "us-east-1"}
 
 
-def _innermost(text: str) -> tuple[int, int] | None:
-    """Span of the first `${...}` that contains no other `${`."""
-    start = text.find("${")
-    while start >= 0:
-        depth = 0
-        index = start + 2
-        nested = False
-        while index < len(text):
-            if text.startswith("${", index):
-                nested = True
-                break
-            if text[index] == "{":
-                depth += 1
-            elif text[index] == "}":
-                if depth == 0:
-                    return start, index + 1
-                depth -= 1
-            index += 1
-        if not nested:
-            return None
-        start = text.find("${", start + 2)
+class _Undefined:
+    """A source that gave nothing (an unset option or environment variable, a missing
+    path): try the next fallback."""
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+
+UNDEFINED: Any = _Undefined()
+_NULL: Any = object()  # the `null` fallback
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index just after the `}` that closes the `${` at `start` (None: unbalanced)."""
+    depth = 0
+    quote = ""
+    index = start + 2
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index + 1
+            depth -= 1
+        index += 1
+    if quote:  # an apostrophe in free text, not a quote: count braces only
+        return _closing_unquoted(text, start)
     return None
 
 
-def _split_top_level(text: str) -> list[str]:
-    parts, depth, quote, current = [], 0, "", []
+def _closing_unquoted(text: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start + 2, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index + 1
+            depth -= 1
+    return None
+
+
+def variable_spans(text: str) -> list[tuple[int, int]]:
+    """The top-level `${...}` variables of `text` (start, end), sources only."""
+    spans: list[tuple[int, int]] = []
+    start = text.find("${")
+    while start >= 0:
+        end = _closing(text, start)
+        if end is None:
+            break
+        if _SOURCE.match(text, start + 2):
+            spans.append((start, end))
+            start = text.find("${", end)
+        else:
+            start = text.find("${", start + 2)
+    return spans
+
+
+def has_plain_reference(text: str) -> bool:
+    """Does `text` hold a `${...}` that names no source (`${AWS::Region}`, `${Bucket}`)?"""
+    start = text.find("${")
+    while start >= 0:
+        end = _closing(text, start)
+        if end is None:
+            return False
+        if not _SOURCE.match(text, start + 2):
+            return True
+        start = text.find("${", end)
+    return False
+
+
+def _split_parameters(text: str) -> list[str]:
+    """`opt:stage, self:x, 'dev'` -> its comma-separated parts (not inside quotes,
+    brackets or nested variables)."""
+    parts: list[str] = []
+    depth = 0
+    quote = ""
+    current: list[str] = []
     for char in text:
         if quote:
             current.append(char)
@@ -59,9 +125,9 @@ def _split_top_level(text: str) -> list[str]:
             continue
         if char in "'\"":
             quote = char
-        elif char in "([":
+        elif char in "([{":
             depth += 1
-        elif char in ")]":
+        elif char in ")]}":
             depth -= 1
         elif char == "," and depth == 0:
             parts.append("".join(current).strip())
@@ -72,11 +138,8 @@ def _split_top_level(text: str) -> list[str]:
     return parts
 
 
-class _Undefined:
-    """A source that gave nothing: try the next fallback."""
-
-
-UNDEFINED = _Undefined()
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (YMap, YList))
 
 
 class Resolver:
@@ -93,87 +156,170 @@ class Resolver:
         self.note = note
         self.files: dict[Path, Any] = {}
         self.includes: list[Path] = []
+        self.include_displays: list[str] = []
         self._active: set[str] = set()
+        self._steps = 0
+        self._done: set[int] = set()
 
     # -- whole document ------------------------------------------------------
-    def resolve_tree(self, value: Any, depth: int = 0) -> Any:
-        if depth > 64:
-            return value
-        if isinstance(value, YMap):
-            for key in list(value):
-                item = value[key]
-                if isinstance(item, str) and "${" in item:
-                    value[key] = self.resolve_string(item, value.key_loc.get(key, value.loc), 0)
-                    if isinstance(value[key], (YMap, YList)) and value[key] is not item:
-                        self.resolve_tree(value[key], depth + 1)
-                else:
-                    self.resolve_tree(item, depth + 1)
-        elif isinstance(value, YList):
-            for index, item in enumerate(value):
-                if isinstance(item, str) and "${" in item:
-                    value[index] = self.resolve_string(item, value.at(index), 0)
-                    if isinstance(value[index], (YMap, YList)):
-                        self.resolve_tree(value[index], depth + 1)
-                else:
-                    self.resolve_tree(item, depth + 1)
+    def resolve_tree(self, value: Any) -> Any:
+        """Resolve every variable in `value`, in place (the document, or a part of it)."""
+        if _is_container(value):
+            self._resolve_container(value, [value])
         return value
 
+    def _resolve_container(
+        self, container: YMap | YList, stack: list[Any], sub_list: bool = False
+    ) -> None:
+        if id(container) in self._done or len(stack) > 100:
+            return
+        self._done.add(id(container))
+        if isinstance(container, YMap):
+            keys: list[Any] = list(container)
+        else:
+            keys = list(range(len(container)))
+        for key in keys:
+            item = container[key]
+            # The template of an `Fn::Sub` (`!Sub "...${Param}"` or its list form).
+            in_sub = (isinstance(container, YMap) and key == "Fn::Sub") or (sub_list and key == 0)
+            if isinstance(item, str) and "${" in item:
+                at = container.at(key)
+                item = self.resolve_string(item, at, 0, substitution=in_sub)
+                if _is_container(item) and self._reaches(item, stack):
+                    item = Unknown("circular reference")
+                container[key] = item
+            if _is_container(item):
+                stack.append(item)
+                self._resolve_container(item, stack, sub_list=in_sub and isinstance(item, YList))
+                stack.pop()
+
+    @staticmethod
+    def _reaches(value: Any, stack: list[Any]) -> bool:
+        """Does `value` hold (or is it) one of the containers in `stack`?"""
+        targets = {id(item) for item in stack}
+        seen: set[int] = set()
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            if id(item) in targets:
+                return True
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            if isinstance(item, YMap):
+                pending.extend(v for v in item.values() if _is_container(v))
+            elif isinstance(item, YList):
+                pending.extend(v for v in item if _is_container(v))
+        return False
+
     # -- one string ---------------------------------------------------------
-    def resolve_string(self, text: str, at: Location, depth: int) -> Any:
+    def resolve_string(
+        self, text: str, at: Location, depth: int, *, substitution: bool = False
+    ) -> Any:
+        """The value of `text`: itself when it holds no variable, the variable's value
+        (any type) when it is one variable, else the interpolated string.
+
+        A `${Name}` with no source is CloudFormation's, not the framework's: kept as
+        written in an `Fn::Sub` template (`substitution`), unknown anywhere else."""
+        if not substitution and has_plain_reference(text):
+            return Unknown(text)
+        value = self._string(text, at, depth)
+        if value is UNDEFINED:
+            return Unknown(text)
+        return None if value is _NULL else value
+
+    def _string(self, text: str, at: Location, depth: int) -> Any:
         if depth > _MAX_DEPTH:
             return Unknown("variables nested too deeply")
-        current: Any = text
-        for _ in range(64):
-            if not isinstance(current, str):
-                return current
-            span = _innermost(current)
-            if span is None:
-                return current
-            start, end = span
-            value = self._variable(current[start + 2 : end - 1], at, depth)
-            if start == 0 and end == len(current):
-                current = value
-                continue
+        spans = variable_spans(text)
+        if not spans:
+            return text
+        if len(spans) == 1 and spans[0] == (0, len(text)):
+            return self._variable(text[2:-1], at, depth)
+        pieces: list[str] = []
+        last = 0
+        for start, end in spans:
+            value = self._variable(text[start + 2 : end - 1], at, depth)
+            if value is UNDEFINED:
+                return Unknown(text[start:end])
             if isinstance(value, Unknown):
                 return value
-            if isinstance(value, (dict, list)) or value is None:
-                return Unknown(f"cannot interpolate {current[start:end]} into a string")
+            if value is _NULL or value is None or isinstance(value, (dict, list)):
+                return Unknown(f"cannot interpolate {text[start:end]} into a string")
             if isinstance(value, bool):
                 value = "true" if value else "false"
-            current = f"{current[:start]}{value}{current[end:]}"
-        return Unknown("too many variables")
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)
+            pieces.append(text[last:start])
+            pieces.append(str(value))
+            last = end
+            if sum(len(piece) for piece in pieces) > _MAX_LENGTH:
+                return Unknown("interpolated string too long")
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def _variable(self, content: str, at: Location, depth: int) -> Any:
-        for candidate in _split_top_level(content):
-            value = self._source(candidate, at, depth)
-            if value is not UNDEFINED and value is not None:
+        """A variable's value; UNDEFINED when no source nor fallback gives one."""
+        self._steps += 1
+        if self._steps > _MAX_STEPS:
+            return Unknown("too many variables")
+        null = False
+        for parameter in _split_parameters(content):
+            value = self._parameter(parameter, at, depth)
+            if value is _NULL:
+                null = True
+            elif value is not UNDEFINED and value is not None:
                 return value
-        return Unknown(f"${{{content}}}")
+        return _NULL if null else UNDEFINED
 
-    def _source(self, candidate: str, at: Location, depth: int) -> Any:
-        if not candidate:
+    def _parameter(self, text: str, at: Location, depth: int) -> Any:
+        if not text:
             return UNDEFINED
-        if candidate[0] in "'\"" and candidate[-1:] == candidate[0] and len(candidate) >= 2:
-            return candidate[1:-1]
-        if _NUMBER.match(candidate):
-            return float(candidate) if "." in candidate else int(candidate)
-        if candidate in ("true", "false"):
-            return candidate == "true"
-        if candidate.startswith("self:"):
-            return self._self(candidate[5:], at, depth)
-        if candidate.startswith("file("):
-            return self._file(candidate, at, depth)
-        if candidate.startswith(("sls:stage", "opt:stage")):
-            if candidate.startswith("opt:"):
-                return UNDEFINED  # only its fallback is reproducible
+        if text.startswith("${") and _closing(text, 0) == len(text):
+            # A nested variable as a fallback: its value, not its text.
+            return self._string(text, at, depth + 1)
+        if "${" in text:
+            text_value = self._string(text, at, depth + 1)
+            if not isinstance(text_value, str):
+                return text_value if isinstance(text_value, Unknown) else Unknown(text)
+            text = text_value
+        if text[0] in "'\"" and text[-1:] == text[0] and len(text) >= 2:
+            return text[1:-1]
+        if _NUMBER.match(text):
+            return float(text) if "." in text else int(text)
+        if text in ("true", "false"):
+            return text == "true"
+        if text == "null":
+            return _NULL
+        if text.startswith("self:"):
+            return self._self(text[5:].strip(), at, depth)
+        if text.startswith("file("):
+            return self._file(text, at, depth)
+        if text == "sls:stage":
             return self._stage(at, depth)
-        if candidate.startswith(("opt:", "env:")):
-            return UNDEFINED  # never the real environment: only a fallback counts
-        return Unknown(f"${{{candidate}}}")
+        if text.startswith(("opt:", "env:")):
+            return UNDEFINED  # never the real environment or command line: only fallbacks
+        if text.startswith("param:"):
+            return self._param(text[6:].strip(), at, depth)
+        return Unknown(f"${{{text}}}")
 
     def _stage(self, at: Location, depth: int) -> Any:
         stage = self._self("provider.stage", at, depth)
-        return "dev" if stage is UNDEFINED else stage
+        return "dev" if stage is UNDEFINED or stage is _NULL else stage
+
+    def _param(self, name: str, at: Location, depth: int) -> Any:
+        """`${param:x}` from the config's own parameters, the stage's then the default
+        ones (v4 `stages.<stage>.params`, v3 `params.<stage>`); parameters kept in the
+        Serverless Dashboard are unknown."""
+        stage = self._stage(at, depth)
+        for block in (stage, "default"):
+            if not isinstance(block, str):
+                continue
+            for address in (f"stages.{block}.params.{name}", f"params.{block}.{name}"):
+                value = self._self(address, at, depth)
+                if value is not UNDEFINED:
+                    return value
+        return Unknown(f"${{param:{name}}}")
 
     def _self(self, address: str, at: Location, depth: int) -> Any:
         if address in self._active:
@@ -186,9 +332,9 @@ class Resolver:
 
     def _walk(self, root: Any, address: str, at: Location, depth: int, default: Any) -> Any:
         value = root
-        for part in [p for p in address.split(".") if p] if address else []:
+        for part in [p for p in address.split(".") if p]:
             if isinstance(value, str) and "${" in value:
-                value = self.resolve_string(value, at, depth + 1)
+                value = self._string(value, at, depth + 1)
             if isinstance(value, Unknown):
                 return value
             if isinstance(value, dict) and part in value:
@@ -198,57 +344,46 @@ class Resolver:
             else:
                 return default if default is not None else UNDEFINED
         if isinstance(value, str) and "${" in value:
-            value = self.resolve_string(value, at, depth + 1)
+            value = self._string(value, at, depth + 1)
+        if value is None:
+            return default if default is not None else UNDEFINED
         return value
 
     def _file(self, candidate: str, at: Location, depth: int) -> Any:
         match = _FILE.match(candidate)
         if match is None:
             return Unknown(f"${{{candidate}}}")
-        raw_path = match.group("path").strip().strip("'\"")
-        if "${" in raw_path:
-            resolved = self.resolve_string(raw_path, at, depth + 1)
-            if not isinstance(resolved, str):
-                return Unknown(f"${{{candidate}}}")
-            raw_path = resolved
+        raw_path = match.group("path").strip().strip("'\"").strip()
         path = (self.directory / raw_path).resolve()
         if path.suffix not in (".yml", ".yaml", ".json"):
             return Unknown(f"${{{candidate}}} (only YAML and JSON files are read)")
         content = self._load_file(path, raw_path, at)
-        if isinstance(content, Unknown):
+        if content is UNDEFINED or isinstance(content, Unknown):
             return content
         key = match.group("key")
-        if not key:
+        if not key or not key.strip():
             return content
         return self._walk(content, key.strip(), at, depth, None)
 
     def _load_file(self, path: Path, raw_path: str, at: Location) -> Any:
         if path in self.files:
             return self.files[path]
-        display = (
-            f"{self.display_dir}/{raw_path}".removeprefix("./") if self.display_dir else raw_path
-        )
+        display = os.path.normpath(os.path.join(self.display_dir, raw_path))
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            self.note(
-                "missing-include",
-                at,
-                f"cannot read {raw_path}: {getattr(error, 'strerror', error)}",
-            )
-            self.files[path] = Unknown(f"file {raw_path}")
-            return self.files[path]
+            reason = getattr(error, "strerror", None) or str(error)
+            self.note("missing-include", at, f"cannot read {raw_path}: {reason}")
+            # Like the Serverless Framework: a file that is not there gives nothing,
+            # so a fallback (`${file(./x.yml), 'default'}`) applies.
+            self.files[path] = UNDEFINED
+            return UNDEFINED
         try:
             content: Any = load(text, display)
         except YamlError as error:
-            if path.suffix == ".json":
-                try:
-                    content = json.loads(text)
-                except ValueError:
-                    content = Unknown(f"file {raw_path}")
-            else:
-                self.note("bad-include", at, f"{raw_path}:{error.location}: {error.message}")
-                content = Unknown(f"file {raw_path}")
+            self.note("bad-include", at, f"{raw_path}:{error.location}: {error.message}")
+            content = Unknown(f"file {raw_path}")
         self.files[path] = content
         self.includes.append(path)
+        self.include_displays.append(display)
         return content

@@ -6,10 +6,19 @@ duplicate keys are errors, and CloudFormation short tags (`!Ref`, `!GetAtt`, ...
 become their long form (`{"Ref": ...}`, `{"Fn::GetAtt": [...]}`), as CloudFormation
 and the Serverless Framework read them. cfn-lint's decoder does the same but costs
 over a second of import time; this costs PyYAML's.
+
+A document that looks like JSON is read by a small JSON parser first: YAML 1.1 reads
+some JSON differently (`1e5` is a string, surrogate-pair escapes fail), and a JSON
+error is best reported with JSON's words and position. Where it is not JSON after all
+(trailing commas, YAML flow style), the YAML reading decides, as in cfn-lint.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from bisect import bisect_right
+from json import JSONDecodeError
 from typing import Any
 
 import yaml
@@ -58,12 +67,15 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class YamlError(Exception):
-    """A YAML error, duplicate key or unknown tag, with the position it happened at."""
+    """A YAML error, duplicate key or unknown tag, with the position it happened at.
 
-    def __init__(self, message: str, location: Location) -> None:
+    `syntax` is "JSON" for an error found reading a JSON document, else "YAML"."""
+
+    def __init__(self, message: str, location: Location, syntax: str = "YAML") -> None:
         super().__init__(message)
         self.message = message
         self.location = location
+        self.syntax = syntax
 
 
 Range = tuple[Location, Location]
@@ -228,11 +240,31 @@ def _error_location(error: yaml.YAMLError) -> Location:
     return Location(mark.line + 1, mark.column + 1)
 
 
+_JSON_START = re.compile(r'\A\ufeff?\s*(?:\{\s*(?:"|\})|\[)')
+
+
+def looks_like_json(text: str) -> bool:
+    """Starts like a JSON object (`{"` or `{}`) or array."""
+    return _JSON_START.match(text) is not None
+
+
 def load(text: str, file: str = "", *, allow_tags: bool = True) -> Any:
     """Parse one YAML (or JSON) document into YMap/YList/scalars; YamlError on failure.
 
     `file` (the path as displayed) is recorded in every mapping and sequence, so that
     values pulled in from other files still say where they came from."""
+    if looks_like_json(text):
+        try:
+            return load_json(text, file)
+        except YamlError as json_error:
+            try:
+                return _load_yaml(text, file, allow_tags)
+            except YamlError:
+                raise json_error from None
+    return _load_yaml(text, file, allow_tags)
+
+
+def _load_yaml(text: str, file: str, allow_tags: bool) -> Any:
     loader = _BaseLoader(text)
     try:
         node = loader.get_single_node()
@@ -245,3 +277,129 @@ def load(text: str, file: str = "", *, allow_tags: bool = True) -> Any:
         raise YamlError("document too deeply nested", Location(1, 1)) from None
     finally:
         loader.dispose()
+
+
+# -- JSON ---------------------------------------------------------------------------
+# The C string scanner of the json module (not in its public stubs).
+_scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009
+_JSON_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<frac>\.[0-9]+)?(?P<exp>[eE][-+]?[0-9]+)?")
+_JSON_LITERALS: tuple[tuple[str, Any], ...] = (("true", True), ("false", False), ("null", None))
+
+
+class _JsonParser:
+    """A JSON reader that records positions like the YAML converter (objects are flow
+    mappings, so that edits never try to insert YAML lines into them)."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def loc(self, index: int) -> Location:
+        row = bisect_right(self.line_starts, index)
+        return Location(row, index - self.line_starts[row - 1] + 1)
+
+    def error(self, message: str, index: int) -> YamlError:
+        return YamlError(message, self.loc(index), "JSON")
+
+    def skip(self, index: int) -> int:
+        match = _JSON_WHITESPACE.match(self.text, index)
+        return match.end() if match else index
+
+    def document(self) -> Any:
+        start = 1 if self.text.startswith("\ufeff") else 0
+        index = self.skip(start)
+        value, index = self.value(index)
+        index = self.skip(index)
+        if index != len(self.text):
+            raise self.error("extra data after the JSON document", index)
+        return value
+
+    def value(self, index: int) -> tuple[Any, int]:
+        text = self.text
+        char = text[index : index + 1]
+        if char == "{":
+            return self.object(index)
+        if char == "[":
+            return self.array(index)
+        if char == '"':
+            return self.string(index)
+        match = _JSON_NUMBER.match(text, index)
+        if match is not None:
+            number = match.group()
+            if match.group("frac") or match.group("exp"):
+                return float(number), match.end()
+            return int(number), match.end()
+        for word, constant in _JSON_LITERALS:
+            if text.startswith(word, index):
+                return constant, index + len(word)
+        raise self.error("expecting a value", index)
+
+    def string(self, index: int) -> tuple[str, int]:
+        try:
+            value, end = _scanstring(self.text, index + 1, False)
+            return str(value), int(end)
+        except JSONDecodeError as error:
+            raise self.error(error.msg.lower(), error.pos) from None
+
+    def object(self, start: int) -> tuple[YMap, int]:
+        text = self.text
+        result = YMap(self.loc(start), self.loc(start), True, self.file)
+        index = self.skip(start + 1)
+        if text.startswith("}", index):
+            result.end = self.loc(index + 1)
+            return result, index + 1
+        while True:
+            if not text.startswith('"', index):
+                raise self.error("expecting a property name in double quotes", index)
+            key_at = self.loc(index)
+            key, index = self.string(index)
+            index = self.skip(index)
+            if not text.startswith(":", index):
+                raise self.error("expecting ':' after the property name", index)
+            index = self.skip(index + 1)
+            value_start = index
+            value, index = self.value(index)
+            if key in result:
+                raise YamlError(f"duplicate key {key!r}", key_at, "JSON")
+            result[key] = value
+            result.key_loc[key] = key_at
+            result.value_range[key] = (self.loc(value_start), self.loc(index))
+            index = self.skip(index)
+            if text.startswith(",", index):
+                index = self.skip(index + 1)
+                continue
+            if text.startswith("}", index):
+                result.end = self.loc(index + 1)
+                return result, index + 1
+            raise self.error("expecting ',' or '}' in an object", index)
+
+    def array(self, start: int) -> tuple[YList, int]:
+        text = self.text
+        result = YList(self.loc(start), self.loc(start), True, self.file)
+        index = self.skip(start + 1)
+        if text.startswith("]", index):
+            result.end = self.loc(index + 1)
+            return result, index + 1
+        while True:
+            item_start = index
+            value, index = self.value(index)
+            result.append(value)
+            result.item_range.append((self.loc(item_start), self.loc(index)))
+            index = self.skip(index)
+            if text.startswith(",", index):
+                index = self.skip(index + 1)
+                continue
+            if text.startswith("]", index):
+                result.end = self.loc(index + 1)
+                return result, index + 1
+            raise self.error("expecting ',' or ']' in an array", index)
+
+
+def load_json(text: str, file: str = "") -> Any:
+    """Parse a JSON document into YMap/YList/scalars; YamlError (syntax "JSON") on failure."""
+    try:
+        return _JsonParser(text, file).document()
+    except RecursionError:
+        raise YamlError("document too deeply nested", Location(1, 1), "JSON") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import sys
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,20 +111,48 @@ def analyze_module(
     module = parse_source(path, text)
     if isinstance(module, ParseFailure):
         return ModuleResult(failure=module, source=text)
+    try:
+        return _analyze_parsed(path, text, module, settings, rule_classes)
+    except RecursionError:
+        pass
+    # Long operator chains (`a + b + ...` over a thousand terms, in generated code)
+    # nest deeper than Python's default recursion limit. libcst's visitor recurses in
+    # Python code only, which since 3.11 does not grow the C stack: retry with room.
+    if sys.version_info >= (3, 11):
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+        try:
+            return _analyze_parsed(path, text, module, settings, rule_classes)
+        except RecursionError:
+            pass
+        finally:
+            sys.setrecursionlimit(old_limit)
+    return ModuleResult(
+        failure=ParseFailure(path, "module too deeply nested to analyse", Location(1, 1)),
+        source=text,
+    )
+
+
+_DEEP_RECURSION_LIMIT = 30_000
+
+
+def _analyze_parsed(
+    path: str,
+    text: str,
+    module: cst.Module,
+    settings: Settings,
+    rule_classes: Sequence[type[CodeRule]],
+) -> ModuleResult:
     ctx = ModuleContext(path, text, module, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]
     traversal = Traversal(ctx, rules)
-    try:
-        module.visit(traversal)
-    except RecursionError:
-        return ModuleResult(
-            failure=ParseFailure(path, "module too deeply nested to analyse", Location(1, 1)),
-            source=text,
-        )
+    module.visit(traversal)
     diagnostics: list[Diagnostic] = []
     pending: list[PendingDiagnostic] = []
     for report in ctx.reports:
         positions = ctx.positions
+        if report.top is not None:
+            positions.prepare(report.top)
         fix = report.fix
         if fix is not None and not isinstance(fix, Fix):
             try:
@@ -143,6 +172,8 @@ def analyze_module(
         else:
             pending.append(PendingDiagnostic(report.function_key, diagnostic))
     for crash in traversal.crashes:
+        if crash.top is not None:
+            ctx.positions.prepare(crash.top)
         start = ctx.positions.start(crash.node)
         diagnostics.append(
             Diagnostic(

@@ -7,7 +7,9 @@ defines, which of them look like handlers, and what each function calls.
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 HANDLER_NAMES = frozenset({"handler", "lambda_handler", "main"})
@@ -30,7 +32,8 @@ class FunctionFacts:
     # once-per-environment guard: "local:<key>" or "ext:<dotted import path>".
     calls: tuple[str, ...] = ()
     # Module-level objects through which it dispatches to decorated functions
-    # (`app.resolve(event, context)`, `helper(event, context)`).
+    # (`app.resolve(event, context)`, `helper(event, context)`): a local name, or
+    # "ext:<dotted import path>" for an object imported from another module.
     dispatches: tuple[str, ...] = ()
     # Module-level objects whose attributes decorate it (`@app.get("/")` -> "app").
     decorator_bases: tuple[str, ...] = ()
@@ -47,9 +50,13 @@ class FunctionFacts:
         if len(self.positional) != 2 or self.required_keyword_only:
             return False
         event, context = self.positional
-        return (event in _EVENT_NAMES or event.endswith("event")) and (
-            context in _CONTEXT_NAMES or context.endswith("context")
-        )
+        event_like = event in _EVENT_NAMES or event.endswith("event")
+        context_like = context in _CONTEXT_NAMES or context.endswith("context")
+        if self.name == "main":
+            # `main` is also the usual name of a command-line entry point.
+            return event_like and context_like
+        # `def handler(message, context)`, `def on_order_handler(event, _)`.
+        return event_like or context_like
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,12 @@ class ModuleFacts:
     path: str
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: tuple[str, ...] = ()
-    # Module-level import bindings: local name -> qualified name.
+    # Module-level import bindings: local name -> qualified name; also names assigned
+    # what an import makes (`app = Resolver()` -> "pkg.Resolver()").
     imports: dict[str, str] = field(default_factory=dict)
+    # Routers included in a module-level dispatcher (`app.include_router(router)`):
+    # (dispatcher, router as a local name or "ext:<dotted import path>").
+    routers: tuple[tuple[str, str], ...] = ()
 
     @property
     def convention_handlers(self) -> tuple[str, ...]:
@@ -68,11 +79,39 @@ class ModuleFacts:
 _DEF_RE = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 
 
-def definition_lines(source: str) -> dict[tuple[bool, str], int]:
-    """Line of each `def`, keyed by (top level?, name): cheap, with no position metadata."""
-    lines: dict[tuple[bool, str], int] = {}
+def definition_lines(source: str, functions: Sequence[tuple[bool, str]]) -> list[int]:
+    """The line of each function's `def`, for `functions` given as (top level?, name)
+    in source order, without position metadata: the k-th function of a (top level?,
+    name) is the k-th `def` line of that shape. A `def` inside a string would shift
+    that, so when the counts disagree CPython's parser says where the defs are."""
+    found: dict[tuple[bool, str], list[int]] = {}
     for match in _DEF_RE.finditer(source):
         key = (match.group(1) == "", match.group(2))
-        if key not in lines:
-            lines[key] = source.count("\n", 0, match.start()) + 1
+        found.setdefault(key, []).append(source.count("\n", 0, match.start()) + 1)
+    wanted: dict[tuple[bool, str], int] = {}
+    for key in functions:
+        wanted[key] = wanted.get(key, 0) + 1
+    if any(len(found.get(key, ())) != count for key, count in wanted.items()):
+        found = _ast_definition_lines(source) or found
+    lines: list[int] = []
+    seen: dict[tuple[bool, str], int] = {}
+    for key in functions:
+        index = seen.get(key, 0)
+        seen[key] = index + 1
+        candidates = found.get(key, ())
+        lines.append(candidates[index] if index < len(candidates) else 0)
     return lines
+
+
+def _ast_definition_lines(source: str) -> dict[tuple[bool, str], list[int]] | None:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found: dict[tuple[bool, str], list[int]] = {}
+    defs = [
+        node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    for node in sorted(defs, key=lambda node: node.lineno):
+        found.setdefault((node.col_offset == 0, node.name), []).append(node.lineno)
+    return found

@@ -10,7 +10,7 @@ from typing import Any
 import libcst as cst
 
 from slint.api import CodeRule
-from slint.python.context import ModuleContext, Scope, dotted_name
+from slint.python.context import DEFINED, ModuleContext, Scope, dotted_name, import_bindings
 from slint.python.facts import FunctionFacts, ModuleFacts, definition_lines
 
 CACHE_DECORATORS = frozenset(
@@ -27,6 +27,18 @@ CACHE_DECORATORS = frozenset(
     }
 )
 
+# Node types the bookkeeping looks at (by exact type: isinstance on libcst's abstract
+# node classes is slow, and it runs for every node).
+_BLOCK_OWNERS = frozenset({cst.FunctionDef, cst.ClassDef, cst.If, cst.ExceptHandler})
+_VISIT_BOOKKEEPING = frozenset(
+    {cst.Import, cst.ImportFrom, cst.Global, cst.FunctionDef, cst.ClassDef, cst.Call}
+)
+_LEAVE_BOOKKEEPING = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.WithItem})
+
+# Methods through which a module-level object dispatches an event to the functions
+# registered on it with its decorators (Powertools' `app.resolve(event, context)`).
+_DISPATCH_METHODS = frozenset({"resolve", "dispatch", "handle", "handle_event", "__call__"})
+
 # Names whose truthiness, by convention, marks code that runs once per environment.
 _COLD_START_HINTS = ("cold", "first", "init")
 
@@ -38,6 +50,7 @@ class RuleCrash:
     rule: CodeRule
     error: BaseException
     node: cst.CSTNode
+    top: cst.CSTNode | None = None  # the top-level statement that holds `node`
 
 
 @dataclass
@@ -87,6 +100,8 @@ class Traversal(cst.CSTVisitor):
         self._guard_pops: list[int] = []
         self._scope_pops: list[int] = []
         self._pending_function: _FunctionState | None = None
+        self._defined: list[_FunctionState] = []  # in source order
+        self._routers: list[tuple[str, str]] = []
 
     # -- dispatch ------------------------------------------------------------
     def _call(self, callbacks: list[Callback], node: cst.CSTNode) -> None:
@@ -96,32 +111,42 @@ class Traversal(cst.CSTVisitor):
                 continue
             try:
                 callback(node)
+            except RecursionError:
+                raise  # the module is too deep for the traversal itself: retried higher up
             except Exception as error:  # one rule's bug must not stop the others
                 self._crashed.add(id(rule))
-                self.crashes.append(RuleCrash(rule, error, node))
+                parents = self.ctx.parents
+                top = parents[1] if len(parents) > 1 else None
+                self.crashes.append(RuleCrash(rule, error, node, top))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         ctx = self.ctx
-        parent = ctx.parents[-1] if ctx.parents else None
-        if parent is not None:
-            self._enter_blocks(node, parent)
-        if id(node) in self._guarded_nodes:
+        parents = ctx.parents
+        kind = type(node)
+        if parents:
+            parent = parents[-1]
+            if type(parent) in _BLOCK_OWNERS or kind is cst.IndentedBlock:
+                self._enter_blocks(node, parent)
+        if self._guarded_nodes and id(node) in self._guarded_nodes:
             ctx.guard_depth += 1
             self._guard_pops.append(id(node))
-        self._bookkeep_visit(node)
-        callbacks = self._visit.get(type(node).__name__)
+        if kind in _VISIT_BOOKKEEPING:
+            self._bookkeep_visit(node)
+        callbacks = self._visit.get(kind.__name__)
         if callbacks:
             self._call(callbacks, node)
-        ctx.parents.append(node)
+        parents.append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         ctx = self.ctx
         ctx.parents.pop()
-        callbacks = self._leave.get(type(original_node).__name__)
+        kind = type(original_node)
+        callbacks = self._leave.get(kind.__name__)
         if callbacks:
             self._call(callbacks, original_node)
-        self._bookkeep_leave(original_node)
+        if kind in _LEAVE_BOOKKEEPING:
+            self._bookkeep_leave(original_node)
         node_id = id(original_node)
         if self._scope_pops and self._scope_pops[-1] == node_id:
             self._scope_pops.pop()
@@ -151,16 +176,50 @@ class Traversal(cst.CSTVisitor):
             self._functions.append(state)
             self._scope_pops.append(id(node))
         elif isinstance(parent, cst.ClassDef) and node is parent.body:
-            ctx.scopes.append(Scope("class", self._qualify(parent.name.value)))
-            self._classes.append(self._qualify(parent.name.value))
+            key = self._qualify(parent.name.value)
+            ctx.scopes.append(Scope("class", key))
+            self._classes.append(key)
             self._scope_pops.append(id(node))
-        elif isinstance(parent, cst.If) and (
-            (node is parent.body and self._is_once_guard(parent.test, negative=True))
-            or (node is parent.orelse and self._is_once_guard(parent.test, negative=False))
-        ):
+        elif self._runs_once(node, parent):
             self._push_guard(node)
         if isinstance(node, cst.IndentedBlock) and ctx.scopes[-1].kind == "function":
             self._mark_after_early_return(node.body)
+
+    def _runs_once(self, node: cst.CSTNode, parent: cst.CSTNode) -> bool:
+        """Is `node`, a block of `parent`, behind a once-per-environment guard?"""
+        if isinstance(parent, cst.If):
+            return (node is parent.body and self._guards(parent.test, node, negative=True)) or (
+                node is parent.orelse and self._guards(parent.test, node, negative=False)
+            )
+        parents = self.ctx.parents
+        return (
+            isinstance(parent, cst.ExceptHandler)
+            and node is parent.body
+            and len(parents) >= 2
+            and isinstance(parents[-2], cst.Try)
+            and self._is_cache_miss(parents[-2], parent)
+        )
+
+    def _is_cache_miss(self, statement: cst.Try, handler: cst.ExceptHandler) -> bool:
+        """`try: return _cache[k]` / `except KeyError: _cache[k] = make()`: the handler
+        runs once per key."""
+        caught = handler.type
+        names = (
+            [element.value for element in caught.elements]
+            if isinstance(caught, cst.Tuple)
+            else [caught]
+        )
+        if not any(
+            isinstance(n, cst.Name) and n.value in ("KeyError", "LookupError") for n in names
+        ):
+            return False
+        reads = _StateReads(self)
+        statement.body.visit(reads)
+        if not reads.roots:
+            return False
+        writes = _StateWrites(reads.roots)
+        handler.body.visit(writes)
+        return writes.found
 
     def _push_guard(self, node: cst.CSTNode) -> None:
         self.ctx.guard_depth += 1
@@ -172,11 +231,33 @@ class Traversal(cst.CSTVisitor):
             if (
                 isinstance(statement, cst.If)
                 and statement.orelse is None
-                and self._is_once_guard(statement.test, negative=False)
                 and _ends_with_return(statement.body)
+                and self._guards(statement.test, body[index + 1 :], negative=False)
             ):
                 self._guarded_nodes.update(id(s) for s in body[index + 1 :])
                 return
+
+    def _guards(
+        self,
+        test: cst.BaseExpression,
+        guarded: cst.CSTNode | Sequence[cst.CSTNode],
+        *,
+        negative: bool,
+    ) -> bool:
+        """Does `test` make `guarded` run once per environment? It must test module-level
+        state and `guarded` must set that state (else the branch runs again next time),
+        unless the state is a cold-start flag, which is often reset elsewhere."""
+        roots = self._guard_roots(test, negative=negative)
+        if roots is None:
+            return False
+        if any(hint in root.lower() for root in roots for hint in _COLD_START_HINTS):
+            return True
+        finder = _StateWrites(roots)
+        for node in guarded if isinstance(guarded, Sequence) else (guarded,):
+            node.visit(finder)
+            if finder.found:
+                return True
+        return False
 
     def _is_state(self, node: cst.BaseExpression) -> bool:
         """Is `node` a reference to module-level state (a global, or something in one)?"""
@@ -190,15 +271,19 @@ class Traversal(cst.CSTVisitor):
             return node.func.attr.value == "get" and self._is_state(node.func.value)
         return False
 
-    def _is_once_guard(self, test: cst.BaseExpression, *, negative: bool) -> bool:
-        """`negative`: true when the state is missing (`x is None`, `not x`, `k not in x`);
-        otherwise: true when the state is present (`x is not None`, `x`, `k in x`)."""
+    def _guard_roots(self, test: cst.BaseExpression, *, negative: bool) -> set[str] | None:
+        """The module-level names whose state `test` checks, when it is a once-guard test;
+        None otherwise. `negative`: the branch runs when the state is missing (`x is None`,
+        `not x`, `k not in x`); otherwise when it is present (`x is not None`, `x`, `k in x`).
+        """
         if isinstance(test, cst.BooleanOperation):
-            return self._is_once_guard(test.left, negative=negative) or self._is_once_guard(
-                test.right, negative=negative
-            )
+            left = self._guard_roots(test.left, negative=negative)
+            other = self._guard_roots(test.right, negative=negative)
+            if left is None or other is None:
+                return left if other is None else other
+            return left | other
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            return self._is_once_guard(test.expression, negative=not negative)
+            return self._guard_roots(test.expression, negative=not negative)
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
             target = test.comparisons[0]
             operator = target.operator
@@ -207,17 +292,19 @@ class Traversal(cst.CSTVisitor):
                 missing = isinstance(operator, (cst.Is, cst.Equal))
                 present = isinstance(operator, (cst.IsNot, cst.NotEqual))
                 if (missing if negative else present) and self._is_state(test.left):
-                    return True
+                    return _roots(test.left)
             if isinstance(operator, (cst.In, cst.NotIn)):
                 missing = isinstance(operator, cst.NotIn)
-                return missing == negative and self._is_state(right)
-            return False
+                if missing == negative and self._is_state(right):
+                    return _roots(right)
+            return None
         if not negative and self._is_state(test):
-            return True
+            return _roots(test)
         if negative and isinstance(test, cst.Name):
             lowered = test.value.lower()
-            return any(hint in lowered for hint in _COLD_START_HINTS) and self._is_state(test)
-        return False
+            if any(hint in lowered for hint in _COLD_START_HINTS) and self._is_state(test):
+                return {test.value}
+        return None
 
     # -- facts -------------------------------------------------------------------
     def _qualify(self, name: str) -> str:
@@ -226,39 +313,47 @@ class Traversal(cst.CSTVisitor):
 
     def _bookkeep_visit(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
-        if isinstance(node, cst.Import):
-            for alias in node.names:
-                full = dotted_name(alias.name)
-                if full is None:
-                    continue
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self._bind_import(alias.asname.name.value, full)
-                else:
-                    head = full.split(".")[0]
-                    self._bind_import(head, head)
-        elif isinstance(node, cst.ImportFrom):
-            if isinstance(node.names, cst.ImportStar):
-                return
-            base = "." * len(node.relative)
-            if node.module is not None:
-                base += dotted_name(node.module) or ""
-            for alias in node.names:
-                imported = dotted_name(alias.name)
-                bound = alias.asname.name if alias.asname else alias.name
-                if imported is None or not isinstance(bound, cst.Name):
-                    continue
-                joiner = "" if base.endswith(".") or not base else "."
-                self._bind_import(bound.value, f"{base}{joiner}{imported}")
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            for name, qualified in import_bindings(node):
+                self._bind_import(name, qualified)
         elif isinstance(node, cst.Global):
             for item in node.names:
                 ctx.scope.global_names.add(item.name.value)
         elif isinstance(node, cst.FunctionDef):
             self._pending_function = self._function_state(node)
+            self._defined.append(self._pending_function)
             ctx.scope.local_defs.add(node.name.value)
+            self._bind(node.name.value, None)
         elif isinstance(node, cst.ClassDef):
             ctx.scope.local_defs.add(node.name.value)
+            self._bind(node.name.value, None)
         elif isinstance(node, cst.Call) and self._functions and ctx.guard_depth == 0:
             self._record_call(node)
+        elif isinstance(node, cst.Call) and not self._functions:
+            self._record_router(node)
+
+    def _record_router(self, node: cst.Call) -> None:
+        """`app.include_router(orders.router)` at module level: `app` dispatches to the
+        routes registered on that router too (Powertools' split routers)."""
+        func = node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "include_router"
+            and isinstance(func.value, cst.Name)
+            and node.args
+        ):
+            return
+        ctx = self.ctx
+        router = node.args[0].value
+        root = _root_name(router)
+        if root is None:
+            return
+        if ctx.is_import_bound(root):
+            qualified = ctx.qualified_name(router)
+            if qualified is not None and "(" not in qualified:
+                self._routers.append((func.value.value, f"ext:{qualified}"))
+        elif isinstance(router, cst.Name):
+            self._routers.append((func.value.value, router.value))
 
     def _bookkeep_leave(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Assign):
@@ -289,6 +384,11 @@ class Traversal(cst.CSTVisitor):
         scope.bindings[name] = qualified
         scope.imported.add(name)
 
+    def _local_classes(self, cls: str) -> set[str]:
+        """{the first part of `cls`} if it names a class defined in this module."""
+        head = cls.split(".")[0]
+        return {head} if self.ctx.module_final.get(head) == DEFINED else set()
+
     def _function_state(self, node: cst.FunctionDef) -> _FunctionState:
         ctx = self.ctx
         decorators: list[str] = []
@@ -307,10 +407,24 @@ class Traversal(cst.CSTVisitor):
                     bases.append(root.value)
         positional = _params(node)[0]
         event = positional[0] if positional else None
+        # Callbacks handed to a decorator run with the function
+        # (`@batch_processor(record_handler=process, processor=p)`).
+        callbacks: list[tuple[str, str]] = [
+            ("local", arg.value.value)
+            for decorator in node.decorators
+            if isinstance(decorator.decorator, cst.Call)
+            for arg in decorator.decorator.args
+            if isinstance(arg.value, cst.Name)
+        ]
         if event in ("self", "cls") and len(positional) > 1:
             event = positional[1]
         return _FunctionState(
-            self._qualify(node.name.value), node, event, tuple(decorators), tuple(bases)
+            self._qualify(node.name.value),
+            node,
+            event,
+            tuple(decorators),
+            tuple(bases),
+            calls=callbacks,
         )
 
     def _record_call(self, node: cst.Call) -> None:
@@ -330,27 +444,43 @@ class Traversal(cst.CSTVisitor):
             else:
                 root_name = _root_name(func)
                 qualified = ctx.qualified_name(func)
-                if (
-                    root_name is not None
+                instance = _instance_method(qualified)
+                if qualified is None:
+                    pass
+                elif (
+                    "(" not in qualified
+                    and root_name is not None
                     and ctx.is_import_bound(root_name)
-                    and qualified is not None
-                    and "(" not in qualified
                 ):
                     state.calls.append(("ext", qualified))
+                elif instance is not None:
+                    # `Repo().get()`, `repo = Repo(...); repo.get()`: the method runs.
+                    cls = instance.rpartition(".")[0]
+                    if cls.split(".")[0] in self._local_classes(cls):
+                        state.calls.append(("instance", instance))
+                    else:
+                        state.calls.append(("ext", instance))
         # Dispatch through a module-level object that is handed the event
         # (`app.resolve(event, context)`, crhelper's `helper(event, context)`).
-        root = func.value if isinstance(func, cst.Attribute) else func
+        root = func
+        if isinstance(func, cst.Attribute) and func.attr.value in _DISPATCH_METHODS:
+            root = func.value
         if (
             isinstance(root, cst.Name)
             and state.event_param is not None
-            and not ctx.is_import_bound(root.value)
             and ctx.is_module_level_name(root.value)
             and any(
                 isinstance(arg.value, cst.Name) and arg.value.value == state.event_param
                 for arg in node.args
             )
         ):
-            state.dispatches.append(root.value)
+            if not ctx.is_import_bound(root.value):
+                state.dispatches.append(root.value)
+            else:
+                # `from api import app` ... `app.resolve(event, context)`
+                bound = ctx.lookup(root.value)
+                if bound is not None:
+                    state.dispatches.append(f"ext:{bound}")
         # Functions handed over as callbacks (`record_handler=process`, `map(f, xs)`).
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
@@ -366,7 +496,14 @@ class Traversal(cst.CSTVisitor):
     def facts(self) -> ModuleFacts:
         states = {state.key: state for state in self._done_functions}
         classes = set(self._class_keys())
-        lines = definition_lines(self.ctx.source)
+        shapes = [("." not in state.key, state.node.name.value) for state in self._defined]
+        lines = dict(
+            zip(
+                (id(state) for state in self._defined),
+                definition_lines(self.ctx.source, shapes),
+                strict=True,
+            )
+        )
         functions: dict[str, FunctionFacts] = {}
         for key, state in states.items():
             resolved: list[str] = []
@@ -378,7 +515,7 @@ class Traversal(cst.CSTVisitor):
             functions[key] = FunctionFacts(
                 key=key,
                 name=state.node.name.value,
-                line=lines.get(("." not in key, state.node.name.value), 0),
+                line=lines.get(id(state), 0),
                 is_async=state.node.asynchronous is not None,
                 positional=names,
                 required_positional=required,
@@ -390,12 +527,15 @@ class Traversal(cst.CSTVisitor):
                 decorator_bases=state.decorator_bases,
                 cached=any(d.removesuffix("()") in CACHE_DECORATORS for d in state.decorators),
             )
+        # Imports, and module-level names bound to what an import makes (`app =
+        # Resolver()` -> "pkg.Resolver()"): rules use both to know what a name is.
         imports = {k: v for k, v in self.ctx.module_scope.bindings.items() if v is not None}
         return ModuleFacts(
             path=self.ctx.path,
             functions=functions,
             classes=tuple(sorted(c for c in classes if "." not in c)),
             imports=imports,
+            routers=tuple(self._routers),
         )
 
     def _class_keys(self) -> list[str]:
@@ -424,6 +564,9 @@ class Traversal(cst.CSTVisitor):
             return f"ext:{value}"
         if kind == "method":
             return f"local:{value}" if value in states else None
+        if kind == "instance":
+            cls = value.rpartition(".")[0]
+            return f"local:{value}" if cls in classes and value in states else None
         # A bare name: a function nested in the caller (or an enclosing function),
         # then a module-level function, then a class (its __init__ runs).
         prefix = caller
@@ -437,6 +580,76 @@ class Traversal(cst.CSTVisitor):
         if value in classes and f"{value}.__init__" in states:
             return f"local:{value}.__init__"
         return None
+
+
+def _roots(node: cst.BaseExpression) -> set[str]:
+    """The name at the root of `x`, `x.a`, `x[k]`, `x.get(k)`."""
+    while True:
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        else:
+            break
+    return {node.value} if isinstance(node, cst.Name) else set()
+
+
+class _StateWrites(cst.CSTVisitor):
+    """Finds an assignment to (or a mutating call on) one of `roots`."""
+
+    _MUTATORS = frozenset({"setdefault", "update", "__setitem__", "append", "add", "extend"})
+
+    def __init__(self, roots: set[str]) -> None:
+        self.roots = roots
+        self.found = False
+
+    def _target(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value)
+        elif _roots(target) & self.roots:
+            self.found = True
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._target(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in self._MUTATORS:
+            self._target(func.value)
+
+
+def _instance_method(qualified: str | None) -> str | None:
+    """`pkg.Repo().get` -> "pkg.Repo.get": a method called on a fresh instance of a
+    class (by its CapWords name; `boto3.client().get_object` is no such call)."""
+    if qualified is None or qualified.count("(") != 1:
+        return None
+    cls, _, method = qualified.rpartition("().")
+    if not cls or not method or "." in method or not cls.rpartition(".")[2][:1].isupper():
+        return None
+    return f"{cls}.{method}"
+
+
+class _StateReads(cst.CSTVisitor):
+    """The module-level state subscripted in a block (`_cache[key]`)."""
+
+    def __init__(self, traversal: Traversal) -> None:
+        self.traversal = traversal
+        self.roots: set[str] = set()
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if isinstance(node.value, cst.Name) and self.traversal._is_state(node.value):
+            self.roots.add(node.value.value)
 
 
 def _root_name(node: cst.BaseExpression) -> str | None:

@@ -1,0 +1,536 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from textwrap import dedent
+
+from slint.api import CrossRule, Invalid, Severity, Valid
+from slint.app.model import Function
+from slint.app.project import LinkedHandler
+from slint.diagnostics import Diagnostic
+from slint.settings import Settings
+
+from .._support.handler_code import (
+    code_dir_of,
+    has_project_handler,
+    module_bindings,
+    parse_module,
+    relative_display,
+)
+
+
+def _compiled_variant(module: Path) -> bool:
+    """A compiled module (`api.cpython-312-x86_64-linux-gnu.so`, `api.pyc`) stands in
+    for the source file."""
+    folder, stem = module.parent, module.stem
+    if stem == "__init__":
+        return False
+    if (folder / f"{stem}.pyc").is_file() or (folder / f"{stem}.so").is_file():
+        return True
+    try:
+        return any(folder.glob(f"{stem}.*.so")) or any(folder.glob(f"{stem}.*.pyd"))
+    except OSError:
+        return False
+
+
+def _looked_for(candidates: Iterable[Path], base: Path) -> str:
+    shown = list(dict.fromkeys(relative_display(path, base) for path in candidates))
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+class HandlerNotFound(CrossRule):
+    """
+    ## What it does
+    Checks that the handler a config names exists: the module file (relative to the
+    serverless.yml folder, a SAM `CodeUri`, a CloudFormation `Code` folder or a CDK
+    asset folder) and the function in it. Only functions with a Python runtime are
+    checked; container images, inline code (`InlineCode`, `ZipFile`), code in S3 and
+    prebuilt artifacts are skipped.
+
+    ## Why is this bad?
+    The deployment succeeds, and then every invocation fails: Lambda reports
+    `Runtime.ImportModuleError` when the module is missing and `Runtime.HandlerNotFound`
+    when the module lacks the function. A renamed file or function, or a handler path
+    written relative to the wrong folder, goes unnoticed until the function is called.
+
+    ## Example
+    ```yaml
+    # serverless.yml (the code is in src/orders/api.py)
+    functions:
+      createOrder:
+        handler: src/api.create_order
+    ```
+
+    ## Use instead
+    ```yaml
+    functions:
+      createOrder:
+        handler: src/orders/api.create_order
+    ```
+
+    In SAM the module path is relative to `CodeUri` (which `Globals.Function` may set):
+    ```yaml
+    Globals:
+      Function:
+        CodeUri: src/
+    Resources:
+      CreateOrder:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: orders/api.create_order   # src/orders/api.py
+    ```
+
+    ## Fix
+    There is no automatic fix: correct the `handler`/`Handler` value, or move or rename
+    the module or function it names.
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html
+    - https://www.serverless.com/framework/docs/providers/aws/guide/functions
+    - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html
+    """
+
+    code = "SL001"
+    name = "handler-not-found"
+    severity = Severity.ERROR
+
+    def check_function(
+        self, function: Function, handler: LinkedHandler | None, settings: Settings
+    ) -> Iterable[Diagnostic]:
+        if not has_project_handler(function):
+            return
+        value = function.handler.value
+        assert isinstance(value, str)
+        ref = function.handler_ref
+        subject = f"handler `{value}` of function `{function.name}`"
+        if ref is None:
+            yield self.at_setting(
+                function.handler,
+                f"{subject} is not of the form `module.function`: Lambda cannot import it "
+                "and every invocation fails; write the module path, a dot, and the function "
+                "name (`app.lambda_handler`)",
+            )
+            return
+        if handler is None:
+            return
+        if ref.function == "py" and handler.function is None:
+            yield self.at_setting(
+                function.handler,
+                f"{subject} names a file, not a function: Lambda imports module "
+                f"`{value.removesuffix('.py')}` and looks for a function `py` in it, and every "
+                "invocation fails; write `module.function` (`app.lambda_handler`)",
+            )
+            return
+        if not handler.exists:
+            if _compiled_variant(ref.module_path):
+                return
+            base = function.app.directory
+            code_dir = code_dir_of(function)
+            if code_dir is not None and not code_dir.is_dir():
+                missing = f"its code folder {relative_display(code_dir, base)}/ does not exist"
+            else:
+                candidates = ref.candidates or (ref.module_path,)
+                missing = f"module not found, looked for {_looked_for(candidates, base)}"
+            yield self.at_setting(
+                function.handler,
+                f"{subject}: {missing}; every invocation would fail with "
+                "Runtime.ImportModuleError: fix the path or move the module",
+            )
+            return
+        facts = handler.facts
+        if facts is None or handler.function is not None:
+            return  # a module that does not parse is SL000's business
+        if ref.function in facts.functions or ref.function in facts.classes:
+            return
+        if ref.function in facts.imports:
+            return
+        tree = parse_module(ref.module_path)
+        if tree is None or module_bindings(tree, ref.function):
+            return
+        yield self.at_setting(
+            function.handler,
+            f"{subject}: {handler.display} has no function `{ref.function}`; every "
+            "invocation would fail with Runtime.HandlerNotFound: fix the name or define "
+            "the function",
+        )
+
+    valid = (
+        Valid(
+            dedent("""\
+                service: orders
+                provider:
+                  name: aws
+                  runtime: python3.12
+                functions:
+                  createOrder:
+                    handler: src/orders/api.create_order
+                """),
+            filename="serverless.yml",
+            files={"src/orders/api.py": "def create_order(event, context):\n    return {}\n"},
+        ),
+        # A package's __init__.py holds the handler.
+        Valid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Globals:
+                  Function:
+                    Runtime: python3.12
+                    CodeUri: src/
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: api.handler
+                """),
+            filename="template.yaml",
+            files={"src/api/__init__.py": "def handler(event, context):\n    return {}\n"},
+        ),
+        # Bindings that are not a `def`: an adapter instance, an import, an alias.
+        Valid(
+            dedent("""\
+                service: web
+                provider:
+                  name: aws
+                  runtime: python3.11
+                functions:
+                  web:
+                    handler: app.handler
+                  legacy:
+                    handler: app.legacy_handler
+                  worker:
+                    handler: app.process
+                """),
+            filename="serverless.yml",
+            files={
+                "app.py": dedent("""\
+                    from fastapi import FastAPI
+                    from mangum import Mangum
+                    from worker import process
+
+                    api = FastAPI()
+                    handler = Mangum(api)
+
+                    def _legacy(event, context):
+                        return {}
+
+                    legacy_handler = _legacy
+                    """),
+                "worker.py": "def process(event, context):\n    return None\n",
+            },
+        ),
+        # Not a Python runtime, an image, inline code, code in S3: nothing to look for.
+        Valid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Parameters:
+                  Runtime:
+                    Type: String
+                Resources:
+                  Node:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: nodejs20.x
+                      Handler: index.handler
+                      CodeUri: web/
+                  Image:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      PackageType: Image
+                      ImageUri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:latest
+                  Inline:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: index.handler
+                      InlineCode: |
+                        def handler(event, context):
+                            return {}
+                  FromS3:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: app.handler
+                      CodeUri: s3://my-bucket/app.zip
+                  ParamRuntime:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: !Ref Runtime
+                      Handler: missing.handler
+                      CodeUri: src/
+                """),
+            filename="template.yaml",
+        ),
+        # Plain CloudFormation: ZipFile, an S3 object; a layer's wrapper handler.
+        Valid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Resources:
+                  Inline:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: index.handler
+                      Role: !GetAtt Role.Arn
+                      Code:
+                        ZipFile: |
+                          def handler(event, context):
+                              return {}
+                  Uploaded:
+                    Type: AWS::Lambda::Function
+                    Metadata:
+                      cfn-lint:
+                        config:
+                          ignore_checks: [W3005]
+                    Properties:
+                      Runtime: python3.12
+                      Handler: app.handler
+                      Role: !GetAtt Role.Arn
+                      Code:
+                        S3Bucket: my-bucket
+                        S3Key: app.zip
+                  Traced:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: datadog_lambda.handler.handler
+                      Role: !GetAtt Role.Arn
+                      Code: ./src
+                """),
+            filename="template.yaml",
+        ),
+        # Lambda Web Adapter: the handler is the web server's start script.
+        Valid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Web:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: app/
+                      Handler: run.sh
+                      Runtime: python3.12
+                      Environment:
+                        Variables:
+                          AWS_LAMBDA_EXEC_WRAPPER: /opt/bootstrap
+                      Layers:
+                        - arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:25
+                """),
+            filename="template.yaml",
+            files={"app/main.py": "print('serving')\n"},
+        ),
+        # An unresolvable handler value and an unknown runtime.
+        Valid(
+            dedent("""\
+                service: orders
+                provider:
+                  name: aws
+                  runtime: ${ssm:/orders/runtime}
+                functions:
+                  createOrder:
+                    handler: src/api.create_order
+                  other:
+                    runtime: python3.12
+                    handler: ${ssm:/orders/handler}
+                """),
+            filename="serverless.yml",
+        ),
+        # Defined under a module-level try/if, as a class whose call SL002 checks.
+        Valid(
+            dedent("""\
+                service: orders
+                provider:
+                  name: aws
+                  runtime: python3.12
+                functions:
+                  a:
+                    handler: handlers.a
+                """),
+            filename="serverless.yml",
+            files={
+                "handlers.py": dedent("""\
+                    try:
+                        import ujson as json
+                    except ImportError:
+                        import json
+
+                    if True:
+                        def a(event, context):
+                            return json.dumps(event)
+                    """)
+            },
+        ),
+    )
+    invalid = (
+        # The function is not in the module.
+        Invalid(
+            dedent("""\
+                service: orders
+                provider:
+                  name: aws
+                  runtime: python3.12
+                functions:
+                  createOrder:
+                    handler: src/api.create
+                """),
+            filename="serverless.yml",
+            files={"src/api.py": "def create_order(event, context):\n    return {}\n"},
+            line=7,
+            column=5,
+            message="src/api.py has no function `create`",
+        ),
+        # The module is not where the handler path says.
+        Invalid(
+            dedent("""\
+                service: orders
+                provider:
+                  name: aws
+                  runtime: python3.12
+                functions:
+                  createOrder:
+                    handler: src/api.create_order
+                    events:
+                      - http: POST orders
+                """),
+            filename="serverless.yml",
+            files={"src/orders/api.py": "def create_order(event, context):\n    return {}\n"},
+            line=7,
+            column=5,
+            message="looked for src/api.py or src/api/__init__.py",
+        ),
+        # SAM: the handler and CodeUri come from Globals.
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Globals:
+                  Function:
+                    Runtime: python3.12
+                    CodeUri: hello_world/
+                    Handler: app.lambda_handler
+                Resources:
+                  HelloWorld:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Events:
+                        Hello:
+                          Type: Api
+                          Properties:
+                            Path: /hello
+                            Method: get
+                """),
+            filename="template.yaml",
+            files={"hello_world/app.py": "def handler(event, context):\n    return {}\n"},
+            line=7,
+            column=5,
+            message="hello_world/app.py has no function `lambda_handler`",
+        ),
+        # SAM: the function's own CodeUri and Handler; a dotted module path.
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Orders:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: !Sub src/
+                      Runtime: python3.13
+                      Handler: orders.api.handler
+                  Reports:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: src/
+                      Runtime: python3.13
+                      Handler: reports.api.handler
+                """),
+            filename="template.yaml",
+            files={"src/orders/api.py": "def handler(event, context):\n    return {}\n"},
+            line=15,
+            column=7,
+            message="looked for src/reports/api.py or src/reports/api/__init__.py",
+        ),
+        # Plain CloudFormation with a local code folder (`aws cloudformation package`).
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Resources:
+                  Worker:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: worker.main
+                      Role: !GetAtt WorkerRole.Arn
+                      Code: ./functions
+                """),
+            filename="template.yaml",
+            files={"functions/worker.py": "def handler(event, context):\n    return {}\n"},
+            line=7,
+            column=7,
+            message="functions/worker.py has no function `main`",
+        ),
+        # CDK output: the code is in the asset folder named by the metadata.
+        Invalid(
+            dedent("""\
+                {
+                  "Resources": {
+                    "ApiHandler5E7490E8": {
+                      "Type": "AWS::Lambda::Function",
+                      "Properties": {
+                        "Code": {"S3Bucket": {"Fn::Sub": "cdk-${AWS::AccountId}"},
+                                 "S3Key": "a.zip"},
+                        "Handler": "index.handler",
+                        "Runtime": "python3.12"
+                      },
+                      "Metadata": {"aws:asset:path": "asset.3f2a"}
+                    }
+                  }
+                }
+                """),
+            filename="Stack.template.json",
+            files={"asset.3f2a/main.py": "def handler(event, context):\n    return {}\n"},
+            line=8,
+            column=9,
+            message="looked for asset.3f2a/index.py",
+        ),
+        # A file name where `module.function` belongs.
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  HelloWorldFunction:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: app.py
+                """),
+            filename="template.yaml",
+            files={"app.py": "def lambda_handler(event, context):\n    return {}\n"},
+            line=8,
+            column=7,
+            message="names a file, not a function",
+        ),
+        # Not `module.function` at all.
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: python3.12
+                      CodeUri: .
+                      Handler: lambda_handler
+                """),
+            filename="template.yaml",
+            line=9,
+            column=7,
+            message="is not of the form `module.function`",
+        ),
+    )

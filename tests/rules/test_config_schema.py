@@ -1,0 +1,470 @@
+"""SL003 config-schema: positions on realistic projects, includes, plugins, CRLF, the
+schema's package data and the SAM translator's invalid templates."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from config_rule_support import positions
+from conftest import REPO, SHARED, lint, write_tree
+
+SERVERLESS = textwrap.dedent(
+    """\
+    service: orders
+    frameworkVersion: '3'
+    plugins:
+      - serverless-python-requirements
+    provider:
+      name: aws
+      runtime: python3.12
+      timeout: 10
+      memorySize: 512
+      tracing:
+        lambda: true
+      iam:
+        role:
+          statements:
+            - Effect: Allow
+              Action: sqs:SendMessage
+              Resource: !GetAtt OrdersQueue.Arn
+    functions:
+      create:
+        handler: orders/create.handler
+        timout: 20
+        module: orders
+        events:
+          - http:
+              path: orders
+              method: post
+              cors: true
+      worker:
+        handler: orders/worker.handler
+        reservedConcurrency: five
+        events:
+          - sqs:
+              arn: !GetAtt OrdersQueue.Arn
+              batchSize: 10
+              maximumBatchingWindows: 5
+          - schedule: rate(5 minutes)
+      report:
+        handler: orders/report.handler
+        events:
+          - s3:
+              bucket: reports
+              event: s3:ObjectCreated:*
+              rules:
+                - prefix: incoming/
+    resources:
+      Resources:
+        OrdersQueue:
+          Type: AWS::SQS::Queue
+          Properties:
+            VisibilityTimeout: 120
+            MessageRetentionPeriod: a week
+    """
+)
+
+
+def _messages(root: Path) -> list[str]:
+    return [d.message for d in lint(root, select=["SL003"]).diagnostics]
+
+
+def test_serverless_project_positions(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"serverless.yml": SERVERLESS})
+    assert positions(tmp_path, "SL003") == [
+        ("serverless.yml", "SL003", 21, 5),
+        ("serverless.yml", "SL003", 30, 5),
+        ("serverless.yml", "SL003", 35, 11),
+        ("serverless.yml", "SL003", 51, 9),
+    ]
+    messages = _messages(tmp_path)
+    assert messages[0] == "unknown key `timout` in function `create` (did you mean `timeout`?)"
+    assert (
+        messages[1] == "`reservedConcurrency` in function `worker` must be an integer, not 'five'"
+    )
+    assert messages[2] == (
+        "unknown key `maximumBatchingWindows` in the `sqs` event of function `worker` "
+        "(did you mean `maximumBatchingWindow`?)"
+    )
+    assert messages[3] == (
+        "`MessageRetentionPeriod` in AWS::SQS::Queue `OrdersQueue` must be an integer, not 'a week'"
+    )
+
+
+def test_crlf_file_has_the_same_positions(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"serverless.yml": SERVERLESS.replace("\n", "\r\n")})
+    assert [row[2:] for row in positions(tmp_path, "SL003")] == [
+        (21, 5),
+        (30, 5),
+        (35, 11),
+        (51, 9),
+    ]
+
+
+def test_variables_and_intrinsics_are_never_type_errors(tmp_path: Path) -> None:
+    config = textwrap.dedent(
+        """\
+        service: orders
+        provider:
+          name: aws
+          runtime: python3.12
+          timeout: ${self:custom.timeouts.${sls:stage}}
+          memorySize: ${ssm:/orders/memory}
+          logRetentionInDays: ${opt:retention, 14}
+        functions:
+          create:
+            handler: orders.create
+            timeout: ${self:custom.createTimeout}
+            reservedConcurrency: !If [IsProd, 10, !Ref AWS::NoValue]
+            environment:
+              TABLE: !Ref OrdersTable
+              STAGE: ${sls:stage}
+        custom:
+          createTimeout: ten
+          timeouts:
+            dev: 10
+        """
+    )
+    write_tree(tmp_path, {"serverless.yml": config})
+    assert positions(tmp_path, "SL003") == []
+
+
+def test_included_file_is_reported_where_it_is_included(tmp_path: Path) -> None:
+    config = textwrap.dedent(
+        """\
+        service: orders
+        provider:
+          name: aws
+          runtime: python3.12
+        functions:
+          create: ${file(./functions.yml):create}
+        resources:
+          - ${file(./queues.yml)}
+        """
+    )
+    functions = textwrap.dedent(
+        """\
+        create:
+          handler: orders.create
+          memorySise: 512
+        """
+    )
+    queues = textwrap.dedent(
+        """\
+        Resources:
+          OrdersQueue:
+            Type: AWS::SQS::Queue
+            Properties:
+              DelaySecond: 5
+        """
+    )
+    write_tree(
+        tmp_path,
+        {"serverless.yml": config, "functions.yml": functions, "queues.yml": queues},
+    )
+    result = lint(tmp_path, select=["SL003"])
+    found = sorted((d.start.row, d.start.column, d.message) for d in result.diagnostics)
+    assert found == [
+        (
+            6,
+            3,
+            "unknown key `memorySise` in function `create` (did you mean `memorySize`?)"
+            " (in functions.yml:3)",
+        ),
+        (
+            7,
+            1,
+            "unknown property `DelaySecond` in AWS::SQS::Queue `OrdersQueue` "
+            "(did you mean `DelaySeconds`?) (in queues.yml:5)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("plugins", "reported"),
+    [
+        # No plugin: every unknown key is reported.
+        ([], ["cacheSettings", "caching", "customEvent", "pluginConfig"]),
+        # A known plugin that adds none of these keys changes nothing.
+        (["serverless-offline"], ["cacheSettings", "caching", "customEvent", "pluginConfig"]),
+        # A plugin slint does not know may add keys at the top level, in functions and
+        # events.
+        (["serverless-something-new"], []),
+        (["serverless-offline", "./local-plugin"], []),
+    ],
+)
+def test_unknown_plugins_open_the_places_plugins_extend(
+    tmp_path: Path, plugins: list[str], reported: list[str]
+) -> None:
+    listed = "".join(f"  - {p}\n" for p in plugins)
+    config = (
+        "service: orders\n" + (f"plugins:\n{listed}" if plugins else "") + "provider:\n"
+        "  name: aws\n"
+        "  runtime: python3.12\n"
+        "functions:\n"
+        "  create:\n"
+        "    handler: orders.create\n"
+        "    cacheSettings: {}\n"
+        "    events:\n"
+        "      - http:\n"
+        "          path: orders\n"
+        "          method: get\n"
+        "          caching: true\n"
+        "      - customEvent: {}\n"
+        "\n"
+        "pluginConfig: {}\n"
+    )
+    lines = config.splitlines()
+    expected = []
+    for key in reported:
+        row = next(i for i, line in enumerate(lines, 1) if f"{key}:" in line)
+        expected.append((row, lines[row - 1].index(key) + 1))
+    write_tree(tmp_path, {"serverless.yml": config})
+    assert [row[2:] for row in positions(tmp_path, "SL003")] == expected
+
+
+def test_known_plugin_keys_are_accepted_at_their_place_only(tmp_path: Path) -> None:
+    config = textwrap.dedent(
+        """\
+        service: orders
+        plugins:
+          - serverless-plugin-warmup
+          - serverless-lift
+        provider:
+          name: aws
+          runtime: python3.12
+          warmup: true
+        functions:
+          create:
+            handler: orders.create
+            warmup:
+              default:
+                enabled: true
+        constructs:
+          jobs:
+            type: queue
+        """
+    )
+    write_tree(tmp_path, {"serverless.yml": config})
+    assert positions(tmp_path, "SL003") == [("serverless.yml", "SL003", 8, 3)]
+
+
+def test_moved_v2_keys_say_where_they_went(tmp_path: Path) -> None:
+    config = textwrap.dedent(
+        """\
+        service: orders
+        provider:
+          name: aws
+          apiKeys:
+            - orders-key
+        """
+    )
+    write_tree(tmp_path, {"serverless.yml": config})
+    assert _messages(tmp_path) == [
+        "unknown key `apiKeys` in `provider` (Serverless Framework v3 moved it to "
+        "`provider.apiGateway.apiKeys`)"
+    ]
+
+
+def test_config_validation_mode_off_is_respected(tmp_path: Path) -> None:
+    config = "service: s\nconfigValidationMode: off\nprovider:\n  name: aws\n  timout: 3\n"
+    write_tree(tmp_path, {"serverless.yml": config})
+    assert positions(tmp_path, "SL003") == []
+
+
+def test_non_aws_provider_is_not_checked(tmp_path: Path) -> None:
+    config = "service: s\nprovider:\n  name: google\n  timout: 3\n"
+    write_tree(tmp_path, {"serverless.yml": config})
+    assert positions(tmp_path, "SL003") == []
+
+
+SAM = textwrap.dedent(
+    """\
+    AWSTemplateFormatVersion: '2010-09-09'
+    Transform: AWS::Serverless-2016-10-31
+    Parameters:
+      Stage:
+        Type: String
+      Subnets:
+        Type: CommaDelimitedList
+        Default: subnet-1,subnet-2
+    Globals:
+      Function:
+        Timeout: 10
+        Tracing: Active
+    Resources:
+      OrdersFunction:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          MemorySize: big
+          VpcConfig:
+            SubnetIds: !Ref Subnets
+            SecurityGroupIds: [sg-1]
+          Events:
+            Api:
+              Type: Api
+              Properties:
+                Path: /orders
+                Method: post
+                Cors: true
+            Stream:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt Stream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: three
+            Timer:
+              Type: Schedulle
+              Properties:
+                Schedule: rate(5 minutes)
+      Stream:
+        Type: AWS::Kinesis::Stream
+        Propertes:
+          ShardCount: 1
+      Topic:
+        Type: AWS::SNS::Topic
+        Properties:
+          TopicName: !Sub orders-${Stage}
+          Subscription:
+            Endpoint: !GetAtt OrdersFunction.Arn
+            Protocol: lambda
+    """
+)
+
+
+def test_sam_template_positions(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": SAM})
+    result = lint(tmp_path, select=["SL003"])
+    found = [(d.start.row, d.start.column, d.message) for d in result.diagnostics]
+    assert found == [
+        (
+            19,
+            7,
+            "`MemorySize` in AWS::Serverless::Function `OrdersFunction` must be an integer, "
+            "not 'big'",
+        ),
+        (
+            29,
+            13,
+            "unknown property `Cors` in `Properties` of event `Api` of "
+            "AWS::Serverless::Function `OrdersFunction`",
+        ),
+        (
+            35,
+            13,
+            "`MaximumRetryAttempts` in `Properties` of event `Stream` of "
+            "AWS::Serverless::Function `OrdersFunction` must be an integer, not 'three'",
+        ),
+        (
+            37,
+            11,
+            "unknown event type `Schedulle` in event `Timer` of AWS::Serverless::Function "
+            "`OrdersFunction` (did you mean `Schedule`?)",
+        ),
+        (
+            42,
+            5,
+            "unknown attribute `Propertes` in resource `Stream` (did you mean `Properties`?)",
+        ),
+        (
+            48,
+            7,
+            "`Subscription` in AWS::SNS::Topic `Topic` must be a list, not a mapping",
+        ),
+    ]
+
+
+def test_cloudformation_json_positions(tmp_path: Path) -> None:
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Handler": "app.handler",
+                    "Runtime": "python3.12",
+                    "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                    "Code": {"ZipFile": "def handler(event, context): pass"},
+                    "Timeout": "30",
+                    "MemorySize": {"Ref": "Memory"},
+                    "TracingConfig": {"Mode": "Active", "Enabled": True},
+                    "Environment": {"Variables": {"TABLE": "orders"}},
+                },
+            }
+        },
+    }
+    text = json.dumps(template, indent=2)
+    row = next(i for i, line in enumerate(text.splitlines(), 1) if '"Enabled"' in line)
+    write_tree(tmp_path, {"stack.json": text})
+    result = lint(tmp_path, select=["SL003"])
+    assert [(d.start.row, d.start.column, d.message) for d in result.diagnostics] == [
+        (
+            row,
+            11,
+            "unknown property `Enabled` in `TracingConfig` of AWS::Lambda::Function `Fn`",
+        )
+    ]
+
+
+def test_unknown_resource_types_are_not_checked(tmp_path: Path) -> None:
+    template = textwrap.dedent(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+          Custom:
+            Type: Custom::Thing
+            Properties:
+              Anything: [1, 2]
+          ThirdParty:
+            Type: Vendor::Service::Thing
+            Properties:
+              Whatever: true
+        """
+    )
+    write_tree(tmp_path, {"template.yaml": template})
+    assert positions(tmp_path, "SL003") == []
+
+
+def test_schema_data_matches_its_generator() -> None:
+    script = REPO / "scripts" / "build_serverless_schema.py"
+    spec = importlib.util.spec_from_file_location("build_serverless_schema", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = REPO / "slint" / "data"
+    shipped = json.loads((data / "serverless-schema.json").read_text("utf-8"))
+    assert shipped == json.loads(json.dumps(module.SCHEMA))
+    plugins = json.loads((data / "serverless-plugins.json").read_text("utf-8"))
+    assert plugins == json.loads(json.dumps(module.PLUGINS))
+
+
+def test_schema_is_valid_draft7() -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads((REPO / "slint" / "data" / "serverless-schema.json").read_text("utf-8"))
+    Draft7Validator.check_schema(schema)
+
+
+SAM_TESTS = SHARED / "corpus" / "aws__serverless-application-model" / "tests" / "translator"
+
+
+@pytest.mark.skipif(not SAM_TESTS.is_dir(), reason="shared corpus not present")
+def test_sam_translator_error_templates_do_not_crash(tmp_path: Path) -> None:
+    inputs = sorted((SAM_TESTS / "input").glob("error_*.yaml"))
+    assert inputs
+    write_tree(tmp_path, {f"t/{p.name}": p.read_text("utf-8") for p in inputs})
+    result = lint(tmp_path, select=["SL003"])
+    assert not result.errors
+    assert not any(d.internal_error for d in result.diagnostics)
+    assert len({d.path for d in result.diagnostics}) > 50
