@@ -591,7 +591,8 @@ def _serverless_custom_role(provider: YMap) -> bool:
 
 def _role_allows_xray(app: App, function: Function) -> bool:
     for statement in function.statements:
-        if statement.effect != "Allow":
+        # `NotAction` lists what is NOT granted: it cannot prove an X-Ray grant.
+        if statement.effect != "Allow" or statement.not_action:
             continue
         for action in statement.actions:
             if isinstance(action, str) and action.lower() in _XRAY_ACTIONS:

@@ -97,6 +97,8 @@ class UnboundedRetries(ConfigRule):
             for event in function.events:
                 if event.kind != "stream" or is_disabled(event):
                     continue
+                if event.properties is not None and is_intrinsic(event.properties):
+                    continue  # `Properties: !If [...]`: decided at deploy time
                 found = self._check_event(app, function, event)
                 if found is not None:
                     yield found

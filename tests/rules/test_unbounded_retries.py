@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from config_rule_support import apply_and_recheck, findings, where, yaml
+from conftest import lint, write_tree
 
 from slint.diagnostics import Diagnostic, Severity
 
@@ -302,3 +304,30 @@ def test_unknown_and_disabled_are_silent(tmp_path: Path) -> None:
                   enabled: false
         """)
     assert findings(tmp_path, "SL203", {"serverless.yml": text}) == []
+
+
+def test_event_properties_decided_at_deploy_time_are_not_reported(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "template.yaml": textwrap.dedent("""\
+                Transform: AWS::Serverless-2016-10-31
+                Conditions:
+                  Prod: !Equals [!Ref "AWS::StackName", prod]
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      Events:
+                        Changes:
+                          Type: DynamoDB
+                          Properties: !If
+                            - Prod
+                            - {Stream: arn:aws:dynamodb:x, StartingPosition: LATEST}
+                            - {Stream: arn:aws:dynamodb:y, StartingPosition: LATEST}
+                """)
+        },
+    )
+    assert lint(tmp_path, select=["SL203"]).diagnostics == []
