@@ -1281,6 +1281,22 @@ def test_fix_session_then_client_from_a_module_level_session() -> None:
 
 
 def test_fix_keeps_comments() -> None:
+    (diagnostic,) = hoist(
+        dedent(
+            """\
+            import boto3
+
+
+            def handler(event, context):
+                s3 = boto3.client(
+                    "s3",
+                )
+                return s3
+            """
+        )
+    )
+    assert diagnostic.fix is not None
+    assert diagnostic.fix.message == "Move `s3 = boto3.client( ...` to module scope"
     source = dedent(
         """\
         import boto3
@@ -1689,4 +1705,55 @@ def test_powertools_routers_in_other_modules(tmp_path: Path) -> None:
     assert codes_at(diagnostics) == [("service/routes/orders.py", "SL101", 9, 13)]
     assert diagnostics[0].notes == (
         "`get_order` runs on every invocation of handler `lambda_handler` at service/handler.py:4",
+    )
+
+
+def test_fix_tidies_blank_lines_left_behind() -> None:
+    source = dedent(
+        """\
+        import boto3
+
+
+        def handler(event, context):
+            key = event["key"]
+
+            s3 = boto3.client("s3")
+
+            return s3.get_object(Bucket="b", Key=key)
+        """
+    )
+    assert fixed(source) == dedent(
+        """\
+        import boto3
+
+        s3 = boto3.client("s3")
+
+
+        def handler(event, context):
+            key = event["key"]
+
+            return s3.get_object(Bucket="b", Key=key)
+        """
+    )
+    source = dedent(
+        """\
+        import boto3
+
+
+        def handler(event, context):
+            s3 = boto3.client("s3")
+
+            return s3.list_buckets()
+        """
+    )
+    assert fixed(source) == dedent(
+        """\
+        import boto3
+
+        s3 = boto3.client("s3")
+
+
+        def handler(event, context):
+            return s3.list_buckets()
+        """
     )

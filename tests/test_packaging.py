@@ -33,6 +33,8 @@ def test_non_editable_install_ships_rules_as_slint_rules(tmp_path: Path) -> None
     )
     assert (target / "slint" / "rules" / "cold_start" / "client_in_handler.py").is_file()
     assert not (target / "rules").exists()
+    for data in ("runtimes.json", "serverless-schema.json", "serverless-plugins.json"):
+        assert (target / "slint" / "data" / data).is_file(), data
     env = {**os.environ, "PYTHONPATH": str(target)}
 
     def python(*args: str) -> subprocess.CompletedProcess[str]:

@@ -630,18 +630,20 @@ class ClientInHandler(CodeRule):
         plan = self._hoist_plan(call)
         if plan is None:
             return suggestion
-        statement, function_top, names = plan
+        statement, function_top, names, first_in_block = plan
 
         def build(positions: Positions) -> Fix | None:
-            return self._hoist_edits(positions, statement, function_top, names) or suggestion
+            edits = self._hoist_edits(positions, statement, function_top, names, first_in_block)
+            return edits or suggestion
 
         return build
 
     def _hoist_plan(
         self, call: cst.Call
-    ) -> tuple[cst.SimpleStatementLine, cst.BaseStatement, set[str]] | None:
-        """The statement to move, the module-level statement holding the function, and
-        the module-level names the moved code needs; None when hoisting is not safe."""
+    ) -> tuple[cst.SimpleStatementLine, cst.BaseStatement, set[str], bool] | None:
+        """The statement to move, the module-level statement holding the function, the
+        module-level names the moved code needs, and whether the statement opens the
+        function body; None when hoisting is not safe."""
         ctx = self.ctx
         parents = ctx.parents
         # The value assigned may go on from the client: `boto3.resource(...).Table(...)`.
@@ -681,7 +683,7 @@ class ClientInHandler(CodeRule):
         top = parents[1] if len(parents) > 1 else None
         if not isinstance(top, (cst.FunctionDef, cst.ClassDef)):
             return None
-        return line, top, names
+        return line, top, names, block.body[0] is line
 
     def _hoistable(self, node: cst.CSTNode, names: set[str]) -> bool:
         """Would `node` evaluate the same at import time? Collects module names it uses."""
@@ -745,6 +747,7 @@ class ClientInHandler(CodeRule):
         statement: cst.SimpleStatementLine,
         function_top: cst.BaseStatement,
         names: set[str],
+        first_in_block: bool,
     ) -> Fix | None:
         ctx = self.ctx
         module = ctx.module
@@ -799,7 +802,17 @@ class ClientInHandler(CodeRule):
         delete_end = (
             Location(last + 1, 1) if last < len(lines) else Location(last, len(lines[-1]) + 1)
         )
+        # Blank lines around the statement: keep one, and none right after the `def`.
+        above = first - comments - 2
+        if (
+            last < len(lines)
+            and not lines[last].strip()
+            and (first_in_block or (above >= 0 and not lines[above].strip()))
+        ):
+            delete_end = Location(last + 2, 1)
         code = module.code_for_node(assign)
+        if "\n" in code or "\r" in code:  # a message is one line
+            code = code.splitlines()[0].rstrip() + " ..."
         return Fix(
             Applicability.UNSAFE,
             f"Move `{code}` to module scope",

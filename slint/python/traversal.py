@@ -138,6 +138,15 @@ class Traversal(cst.CSTVisitor):
         parents.append(node)
         return True
 
+    # libcst looks up a `visit_<Node>_<attribute>` method for every attribute of every
+    # node by default; nothing here uses those hooks (rules get `visit_<Node>` and
+    # `leave_<Node>` only), and skipping the lookups saves a fifth of the traversal.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
     def on_leave(self, original_node: cst.CSTNode) -> None:
         ctx = self.ctx
         ctx.parents.pop()

@@ -1,0 +1,1 @@
+"""Data shipped with slint: the serverless.yml schema, the plugin table, the runtime table."""
