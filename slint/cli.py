@@ -19,6 +19,21 @@ from slint import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+def _show_diff(diagnostics: Sequence[Any], paths: dict[str, Path], unsafe: bool) -> int:
+    """`--diff`: one round of fixes as a unified diff; exit 1 when there is anything to fix."""
+    from slint.fixer import fix_round
+
+    results, problems = fix_round(diagnostics, paths, unsafe)
+    for display in sorted(results):
+        click.echo(results[display].diff(display), nl=False)
+    for message in problems:
+        _fail(message)
+    count = sum(len(r.applied) for r in results.values())
+    noun = "fix" if count == 1 else "fixes"
+    click.echo(f"Would apply {count} {noun}.", err=True)
+    return EXIT_FINDINGS if results else EXIT_OK
+
+
 def _fail(message: str) -> None:
     # One line, whatever the message holds: scripts and editors read stderr by line.
     line = " ".join(part.strip() for part in message.splitlines() if part.strip())
@@ -95,6 +110,13 @@ def cli() -> None:
     is_flag=True,
     help="Apply `exclude` to paths given on the command line too (for pre-commit).",
 )
+@click.option(
+    "--fix", is_flag=True, help="Apply the safe fixes (and, with --unsafe-fixes, the unsafe ones)."
+)
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that may change behaviour."
+)
+@click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; change no file.")
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -108,11 +130,15 @@ def check(
     statistics: bool,
     report_unused_ignores: bool,
     force_exclude: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
 ) -> int:
     """Check files and directories (default: the current directory)."""
     from slint.config import ConfigError, ConfigResolver, Overrides, selector_check
     from slint.discovery import DiscoveryError
     from slint.engine import Engine
+    from slint.fixer import MAX_ROUNDS, fix_round, write_atomically
     from slint.registry import RegistryError
     from slint.reporters import ReportOptions, get_renderer
 
@@ -131,9 +157,29 @@ def check(
             ignore=_selectors(ignore),
         )
         resolver = ConfigResolver(overrides, config_file, known_selector=known_selector)
-        run = Engine(registry, resolver).check_paths(paths or (".",), force_exclude=force_exclude)
+        engine = Engine(registry, resolver)
+        targets = paths or (".",)
+        run = engine.check_paths(targets, force_exclude=force_exclude)
+        fixed: int | None = None
+        if diff:
+            return _show_diff(run.diagnostics, run.paths, unsafe_fixes)
+        if fix:
+            fixed = 0
+            for _ in range(MAX_ROUNDS):
+                results, problems = fix_round(run.diagnostics, run.paths, unsafe_fixes)
+                for message in problems:
+                    _fail(message)
+                if not results:
+                    break
+                for result in results.values():
+                    write_atomically(result.source.path, result.source.encoded(result.fixed))
+                    fixed += len(result.applied)
+                run = engine.check_paths(targets, force_exclude=force_exclude)
     except (ConfigError, DiscoveryError, RegistryError) as error:
         _fail(str(error))
+        return EXIT_ERROR
+    except OSError as error:
+        _fail(f"cannot write a fixed file: {error}")
         return EXIT_ERROR
     options = ReportOptions(
         # NO_COLOR: https://no-color.org
@@ -142,6 +188,8 @@ def check(
         quiet=quiet or bool(run.errors),
         statistics=statistics,
         files_checked=run.files_checked,
+        unsafe_fixes=unsafe_fixes,
+        fixed=fixed,
     )
     output = get_renderer(output_format)(run.diagnostics, options)
     click.echo(output, nl=False)

@@ -39,6 +39,8 @@ class RunResult:
     # Functions linked to an existing handler module, of those whose config names one.
     linked: int = 0
     apps: list[App] = field(default_factory=list)
+    # The files of the run as displayed -> their paths (what `--fix` may write).
+    paths: dict[str, Path] = field(default_factory=dict)
 
     @property
     def internal_error(self) -> bool:
@@ -128,6 +130,7 @@ class Engine:
         for state in states.values():
             if not state.source_file.context:
                 run.diagnostics.extend(self._finish(state))
+                run.paths[state.display] = state.path
         run.diagnostics.sort(key=lambda d: d.sort_key)
         return run
 

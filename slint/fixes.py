@@ -25,14 +25,14 @@ def split_lines(text: str) -> list[str]:
     return _LINE_RE.findall(text)
 
 
-def _line_offsets(text: str) -> list[int]:
+def line_offsets(text: str) -> list[int]:
     offsets = [0]
     for line in split_lines(text):
         offsets.append(offsets[-1] + len(line))
     return offsets
 
 
-def _offset(offsets: list[int], text: str, location: Location) -> int:
+def offset_of(offsets: list[int], text: str, location: Location) -> int:
     """The string offset of a location (a row past the last line is the end of the text)."""
     row = max(location.row, 1)
     if row > len(offsets) - 1:
@@ -45,10 +45,10 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
     Insertions at the same place are applied in the order given.
     """
-    offsets = _line_offsets(text)
+    offsets = line_offsets(text)
     spans = sorted(
         (
-            (_offset(offsets, text, edit.start), _offset(offsets, text, edit.end), index, edit)
+            (offset_of(offsets, text, edit.start), offset_of(offsets, text, edit.end), index, edit)
             for index, edit in enumerate(edits)
         ),
         key=lambda span: (span[0], span[1], span[2]),

@@ -26,6 +26,8 @@ class ReportOptions:
     statistics: bool = False
     unsafe_fixes: bool = False
     files_checked: int = 0
+    # With --fix: how many findings the fixes removed (None: no fixing was asked for).
+    fixed: int | None = None
 
 
 Renderer = Callable[[Sequence[Diagnostic], ReportOptions], str]

@@ -17,6 +17,12 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+    if options.fixed:
+        total = options.fixed + len(diagnostics)
+        return (
+            f"Found {_plural(total, 'problem')} "
+            f"({options.fixed} fixed, {len(diagnostics)} remaining)."
+        )
     if not diagnostics:
         return "All checks passed!"
     safe = sum(is_fixable(d, unsafe_fixes=False) for d in diagnostics)
