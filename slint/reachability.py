@@ -25,11 +25,29 @@ class Reach:
     depth: int  # 0 for the handler itself
 
 
+def layer_roots(modules: Mapping[Path, ModuleFacts]) -> tuple[Path, ...]:
+    """The `python/` folders of the project's Lambda layers (a layer's `python/` is on
+    the function's `sys.path` as `/opt/python`): where `import layer` is looked up when
+    no folder above the importing module has it."""
+    roots: set[Path] = set()
+    for path in modules:
+        for parent in path.parents:
+            if parent.name == "python":
+                roots.add(parent)
+    return tuple(sorted(roots))
+
+
 def resolve_import(
-    modules: Mapping[Path, ModuleFacts], origin: Path, dotted: str, _depth: int = 0
+    modules: Mapping[Path, ModuleFacts],
+    origin: Path,
+    dotted: str,
+    _depth: int = 0,
+    layers: tuple[Path, ...] = (),
 ) -> FunctionRef | None:
     """The project function (or class constructor, or method) that an imported dotted
-    name denotes, following re-exports (`from .db import table` in `__init__.py`)."""
+    name denotes, following re-exports (`from .db import table` in `__init__.py`).
+    An absolute import that no folder above `origin` has is looked up in `layers`,
+    when exactly one of them has the module."""
     level = len(dotted) - len(dotted.lstrip("."))
     parts = dotted.lstrip(".").split(".")
     if level:
@@ -39,6 +57,10 @@ def resolve_import(
         bases = [base]
     else:
         bases = [origin.parent, *origin.parent.parents]
+        if layers and not any(_has_module(modules, base, parts) for base in bases):
+            holding = [root for root in layers if _has_module(modules, root, parts)]
+            if len(holding) == 1:
+                bases = holding
     for base in bases:
         for split in range(len(parts) - 1, 0, -1):
             module_parts, rest = parts[:split], ".".join(parts[split:])
@@ -57,9 +79,20 @@ def resolve_import(
                 reexported = facts.imports.get(head)
                 if reexported is not None and _depth < 8:
                     target = f"{reexported}.{tail}" if tail else reexported
-                    return resolve_import(modules, candidate, target, _depth + 1)
+                    return resolve_import(modules, candidate, target, _depth + 1, layers)
                 return None
     return None
+
+
+def _has_module(modules: Mapping[Path, ModuleFacts], base: Path, parts: list[str]) -> bool:
+    for split in range(len(parts) - 1, 0, -1):
+        module_parts = parts[:split]
+        if (
+            base.joinpath(*module_parts).with_suffix(".py") in modules
+            or base.joinpath(*module_parts, "__init__.py") in modules
+        ):
+            return True
+    return False
 
 
 def resolve_object(
@@ -129,6 +162,7 @@ def per_invocation(
     modules: Mapping[Path, ModuleFacts], handlers: Mapping[Path, tuple[str, ...]]
 ) -> dict[FunctionRef, Reach]:
     reached: dict[FunctionRef, Reach] = {}
+    layers = layer_roots(modules)
     queue: deque[tuple[FunctionRef, Reach]] = deque()
     for path, keys in sorted(handlers.items()):
         for key in keys:
@@ -152,7 +186,7 @@ def per_invocation(
             if kind == "local":
                 queue.append(((path, name), following))
             else:
-                resolved = resolve_import(modules, path, name)
+                resolved = resolve_import(modules, path, name, layers=layers)
                 if resolved is not None:
                     queue.append((resolved, following))
         for dispatcher in function.dispatches:

@@ -1757,3 +1757,87 @@ def test_fix_tidies_blank_lines_left_behind() -> None:
             return s3.list_buckets()
         """
     )
+
+
+def test_session_resource_is_named_a_resource(tmp_path: Path) -> None:
+    # python-test-samples/kinesis-lambda-dynamodb: the message called a Session's
+    # `.resource(...)` a client.
+    diagnostics = run(
+        tmp_path,
+        {
+            "app.py": """\
+            import boto3
+
+
+            def lambda_handler(event, context):
+                dynamodb = boto3.Session(region_name="us-east-1").resource("dynamodb")
+                sqs = boto3.session.Session().client("sqs")
+                return dynamodb, sqs
+            """
+        },
+    )
+    assert [(d.start.row, d.message.split(" on every")[0]) for d in diagnostics] == [
+        (5, '`boto3.Session(region_name="us-east-1").resource(...)` creates a new boto3 resource'),
+        (6, "`boto3.session.Session().client(...)` creates a new boto3 client"),
+    ]
+
+
+def test_guard_on_an_imported_module_level_cache(tmp_path: Path) -> None:
+    # Powertools `parameters.get_secret`: `if "secrets" not in DEFAULT_PROVIDERS:` where
+    # DEFAULT_PROVIDERS is imported from a constants module; the provider (and the boto3
+    # session it builds) is made once per environment. Environment checks stay findings.
+    assert found(
+        tmp_path,
+        {
+            "constants.py": """\
+            DEFAULT_PROVIDERS = {}
+            """,
+            "clients.py": """\
+            client = None
+            """,
+            "app.py": """\
+            import os
+
+            import boto3
+
+            import clients
+            from constants import DEFAULT_PROVIDERS
+
+
+            def lambda_handler(event, context):
+                if "secrets" not in DEFAULT_PROVIDERS:
+                    DEFAULT_PROVIDERS["secrets"] = boto3.session.Session().client("secretsmanager")
+                if clients.client is None:
+                    clients.client = boto3.client("s3")
+                if os.environ.get("STAGE") is None:
+                    ddb = boto3.client("dynamodb")
+                if "AWS_REGION" in os.environ:
+                    sqs = boto3.client("sqs")
+                return DEFAULT_PROVIDERS["secrets"], clients.client, ddb, sqs
+            """,
+        },
+    ) == [("app.py", "SL101", 15, 15), ("app.py", "SL101", 17, 15)]
+
+
+def test_environment_writes_are_no_once_guard(tmp_path: Path) -> None:
+    assert found(
+        tmp_path,
+        {
+            "app.py": """\
+            import os
+            from os import environ
+
+            import boto3
+
+
+            def lambda_handler(event, context):
+                if os.environ.get("LOCAL"):
+                    os.environ["AWS_ENDPOINT_URL"] = "http://localhost:4566"
+                    s3 = boto3.client("s3")
+                if "STAGE" not in environ:
+                    environ["STAGE"] = "dev"
+                    sqs = boto3.client("sqs")
+                return s3, sqs
+            """,
+        },
+    ) == [("app.py", "SL101", 10, 14), ("app.py", "SL101", 13, 15)]

@@ -358,3 +358,42 @@ def test_resolve_object() -> None:
     assert resolve_object(modules, origin, "pkg.made") == (ROOT / "pkg" / "__init__.py", "made")
     assert resolve_object(modules, origin, "api") is None
     assert resolve_object(modules, origin, "boto3.client") is None
+
+
+def test_imports_from_a_lambda_layer_python_folder() -> None:
+    # serverless-test-samples apigw-lambda-layer: `from layer import ...` in the function
+    # resolves to the layer's `python/layer.py` (on sys.path as /opt/python).
+    files = {
+        "src/app/app.py": """\
+        from layer import list_buckets
+        from shared import helper
+
+
+        def lambda_handler(event, context):
+            helper()
+            return list_buckets()
+        """,
+        "src/code_layer/python/layer.py": """\
+        def list_buckets():
+            return []
+        """,
+        # Two layers with the same module: which one wins depends on the layer order
+        # in the config, so neither is followed.
+        "src/layer_a/python/shared.py": "def helper():\n    pass\n",
+        "src/layer_b/python/shared.py": "def helper():\n    pass\n",
+        # A module next to the importer wins over a layer's.
+        "other/app.py": """\
+        from layer import list_buckets
+
+
+        def lambda_handler(event, context):
+            return list_buckets()
+        """,
+        "other/layer.py": "def list_buckets():\n    return None\n",
+    }
+    assert reach(files) == {
+        ("src/app/app.py", "lambda_handler"): ("lambda_handler", 0),
+        ("src/code_layer/python/layer.py", "list_buckets"): ("lambda_handler", 1),
+        ("other/app.py", "lambda_handler"): ("lambda_handler", 0),
+        ("other/layer.py", "list_buckets"): ("lambda_handler", 1),
+    }

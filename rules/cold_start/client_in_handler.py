@@ -110,7 +110,8 @@ def constructed_kind(qualified: str | None) -> str | None:
         return kind
     factory, _, method = qualified.rpartition(".")
     if method in SESSION_METHODS and factory in SESSION_FACTORIES:
-        return factory.split(".")[0] + " client"
+        noun = "resource" if method == "resource" else "client"
+        return f"{factory.split('.')[0]} {noun}"
     return None
 
 

@@ -438,7 +438,21 @@ def _globals_validator() -> Any:
         raw = json.loads((folder / "other" / "sam" / "globals.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
+    function = raw.get("properties", {}).get("Function", {}).get("properties")
+    if isinstance(function, dict):
+        for name in _SAM_GLOBAL_FUNCTION_EXTRA:
+            function.setdefault(name, {})
     return _validator_class(False)(_sanitize(raw))
+
+
+# Properties that SAM accepts in `Globals.Function` (samtranslator's
+# `Globals.supported_properties`) but cfn-lint's globals schema leaves out.
+_SAM_GLOBAL_FUNCTION_EXTRA = (
+    "AutoPublishAliasAllProperties",
+    "CodeSigningConfigArn",
+    "FileSystemConfigs",
+    "FunctionUrlConfig",
+)
 
 
 # -- errors -> findings --------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,9 +84,44 @@ def _cpython_syntax_error(path: str, text: str) -> ParseFailure | None:
     return None
 
 
+# Errors that CPython's compiler (not its grammar) raises, the same on every Python 3
+# version: libcst's grammar accepts such a file, yet Lambda fails to import it.
+_COMPILER_ERRORS = re.compile(
+    r"^('(return|yield|await|async with|async for|break|continue)' (outside|not properly in)"
+    r"|asynchronous comprehension outside"
+    r"|'yield from' inside async function"
+    r"|'return' with value in async generator"
+    r"|duplicate argument"
+    r"|nonlocal declaration not allowed at module level"
+    r"|no binding for nonlocal"
+    r"|name '[^']*' is (parameter and (global|nonlocal)"
+    r"|(used|assigned to) prior to (global|nonlocal) declaration))"
+)
+
+
+def _compiler_error(path: str, text: str) -> ParseFailure | None:
+    """A compile-time error in a file that libcst parsed (`return` or `async with`
+    outside a function, a duplicate parameter): a syntax error when Lambda imports it."""
+    try:
+        with warnings.catch_warnings():
+            # `"\d"` and the like: a SyntaxWarning printed on 3.12+, not slint's output.
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        if _COMPILER_ERRORS.match(error.msg or ""):
+            return ParseFailure(
+                path,
+                f"syntax error: {error.msg}",
+                Location(max(error.lineno or 1, 1), max(error.offset or 1, 1)),
+            )
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return None
+
+
 def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
     try:
-        return cst.parse_module(text)
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         # CPython's parser says what is wrong, and where, far better than libcst's.
         better = _cpython_syntax_error(path, text)
@@ -100,6 +137,7 @@ def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
         return ParseFailure(path, "syntax error: too deeply nested to parse", Location(1, 1))
     except Exception as error:  # libcst's parser can fail on input it does not support
         return ParseFailure(path, f"cannot parse: {error}".splitlines()[0], Location(1, 1))
+    return _compiler_error(path, text) or module
 
 
 def analyze_module(

@@ -271,9 +271,15 @@ class Traversal(cst.CSTVisitor):
     def _is_state(self, node: cst.BaseExpression) -> bool:
         """Is `node` a reference to module-level state (a global, or something in one)?"""
         if isinstance(node, cst.Name):
-            return self.ctx.is_module_level_name(node.value) and not self.ctx.is_import_bound(
-                node.value
-            )
+            # A module-level import counts: `from .clients import CACHE` shares the
+            # dict of another module, which lives as long as the environment too. The
+            # process environment (`os.environ`, `sys.argv`) is no cache.
+            if not self.ctx.is_module_level_name(node.value):
+                return False
+            if self.ctx.is_import_bound(node.value):
+                qualified = self.ctx.qualified_name(node) or ""
+                return qualified.partition(".")[0] not in _PROCESS_MODULES
+            return True
         if isinstance(node, (cst.Attribute, cst.Subscript)):
             return self._is_state(node.value)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
@@ -601,6 +607,9 @@ def _roots(node: cst.BaseExpression) -> set[str]:
         else:
             break
     return {node.value} if isinstance(node, cst.Name) else set()
+
+
+_PROCESS_MODULES = frozenset({"os", "sys"})
 
 
 class _StateWrites(cst.CSTVisitor):

@@ -436,6 +436,38 @@ def test_unknown_resource_types_are_not_checked(tmp_path: Path) -> None:
     assert positions(tmp_path, "SL003") == []
 
 
+def test_sam_globals_accept_every_property_sam_merges(tmp_path: Path) -> None:
+    # SAM's Globals.Function takes FunctionUrlConfig, FileSystemConfigs,
+    # CodeSigningConfigArn and AutoPublishAliasAllProperties (samtranslator's
+    # supported_properties); cfn-lint's globals schema leaves them out.
+    template = textwrap.dedent(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Timeout: 5
+            Runtime: python3.12
+            AutoPublishAlias: live
+            AutoPublishAliasAllProperties: true
+            CodeSigningConfigArn: !Ref SigningConfig
+            FunctionUrlConfig:
+              Cors:
+                AllowOrigins: ["https://example.com"]
+            Timout: 3
+        Resources:
+          ApiFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.lambda_handler
+              CodeUri: src
+              FunctionUrlConfig:
+                AuthType: AWS_IAM
+        """
+    )
+    write_tree(tmp_path, {"template.yaml": template})
+    assert positions(tmp_path, "SL003") == [("template.yaml", "SL003", 12, 5)]
+
+
 def test_schema_data_matches_its_generator() -> None:
     script = REPO / "scripts" / "build_serverless_schema.py"
     spec = importlib.util.spec_from_file_location("build_serverless_schema", script)
