@@ -37,6 +37,13 @@ class Location:
         return f"{self.row}:{self.column}"
 
 
+def location_of_offset(data: bytes, offset: int) -> Location:
+    """The row and (character) column of a byte offset in UTF-8-ish data."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Location(data.count(b"\n", 0, offset) + 1, column)
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace the text between `start` (inclusive) and `end` (exclusive)."""

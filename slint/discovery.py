@@ -45,6 +45,14 @@ class SourceFile:
     context: bool = False
 
 
+def display_path(path: Path) -> str:
+    """How a file found by slint itself (not named by the user) is shown."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
 def classify(path: Path) -> str | None:
     """`python`, `config` (serverless.yml, a SAM or CloudFormation template),
     `requirements` (a pip requirements file) or None."""

@@ -21,8 +21,8 @@ from slint.app.model import App, Function
 from slint.app.project import ConfigFinder, LinkedHandler, handler_targets
 from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
-from slint.diagnostics import Diagnostic, Location, Severity
-from slint.discovery import SourceFile, discover
+from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
+from slint.discovery import SourceFile, discover, display_path
 from slint.python.analyze import ModuleResult, PendingDiagnostic, analyze_module
 from slint.python.facts import ModuleFacts
 from slint.reachability import per_invocation
@@ -63,14 +63,6 @@ class _FileState:
     @property
     def display(self) -> str:
         return self.source_file.display
-
-
-def display_path(path: Path) -> str:
-    """How a file found by slint itself (not named by the user) is shown."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 class Engine:
@@ -158,9 +150,8 @@ class Engine:
             )
             return
         except UnicodeDecodeError as error:
-            row = data.count(b"\n", 0, error.start) + 1
-            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            self._parse_failure(state, "cannot decode file as UTF-8", Location(row, column))
+            location = location_of_offset(data, error.start)
+            self._parse_failure(state, "cannot decode file as UTF-8", location)
             return
         state.text = text
         try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from conftest import lint
 
 from slint.app.edits import insert_entries
 from slint.app.yamlpos import YamlError, YList, YMap, load, load_json, looks_like_json
@@ -271,3 +273,10 @@ def test_load_json_alone_does_not_fall_back() -> None:
 )
 def test_what_looks_like_json(text: str, expected: bool) -> None:
     assert looks_like_json(text) is expected
+
+
+def test_undecodable_config_is_sl000_at_the_character_column(tmp_path: Path) -> None:
+    # "café" is 4 characters but 5 bytes: the column counts characters, as everywhere.
+    (tmp_path / "serverless.yml").write_bytes("service: café ".encode() + b"\xff\n")
+    found = [(d.code, d.start) for d in lint(tmp_path).diagnostics]
+    assert found == [("SL000", Location(1, 15))]

@@ -11,7 +11,6 @@ rare handler that is not a plain function, so it costs nothing on ordinary proje
 from __future__ import annotations
 
 import ast
-import os
 import re
 import tokenize
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slint.app.model import Function
+from slint.discovery import display_path
 from slint.python.facts import FunctionFacts
 
 from .config import function_resource
@@ -44,21 +44,13 @@ BUILD_FOLDERS = frozenset(
 )
 
 
-def display(path: Path) -> str:
-    """A path as slint shows files it found itself (relative to the working directory)."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def relative_display(path: Path, base: Path) -> str:
     """A path as a config writes it: relative to the config's folder `base` when below
     it, else as `display` shows it."""
     try:
         return path.relative_to(base.resolve()).as_posix()
     except ValueError:
-        return display(path)
+        return display_path(path)
 
 
 def read_source(path: Path) -> str | None:

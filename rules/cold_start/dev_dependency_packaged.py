@@ -10,10 +10,11 @@ from slint.api import ConfigRule, Invalid, Severity, Valid
 from slint.app.model import App, Function
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic, Location
+from slint.discovery import display_path
 from slint.settings import Settings
 
 from .._support.config import function_resource, resources_of_type
-from .._support.handler_code import code_dir_of, display
+from .._support.handler_code import code_dir_of
 
 # Normalized name -> what it is. Prefix families are in _DEV_PREFIXES.
 _TEST = "test tool"
@@ -434,10 +435,10 @@ class DevDependencyPackaged(ConfigRule):
             "it grows the package, the deployment and the cold start; move it to a "
             "development requirements file"
         )
-        where = f"{display(requirement.path)}:{requirement.line}"
+        where = f"{display_path(requirement.path)}:{requirement.line}"
         if requirement.included_from:
             parent, line = requirement.included_from[0]
-            where += f" (included from {display(parent)}:{line})"
+            where += f" (included from {display_path(parent)}:{line})"
         on_config = self.at(
             file,
             at,
@@ -445,7 +446,7 @@ class DevDependencyPackaged(ConfigRule):
             f"package of {functions}: {why}",
         )
         on_requirements = self.at(
-            display(requirement.path),
+            display_path(requirement.path),
             Location(requirement.line, 1),
             f"`{name}` is a {kind}, yet {packager} installs it into the deployment package "
             f"of {functions} ({file}:{at.row}): {why}",

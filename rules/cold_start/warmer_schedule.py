@@ -11,12 +11,12 @@ from slint.api import ConfigRule, Invalid, Severity, Valid
 from slint.app.model import App, Event, Function, Unknown, as_list
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic, Location
+from slint.discovery import display_path
 from slint.settings import Settings
 
 from .._support.config import is_disabled
 from .._support.handler_code import (
     SCHEDULE_MARKERS,
-    display,
     early_returns,
     is_warming_text,
     parse_module,
@@ -265,7 +265,9 @@ class WarmerSchedule(ConfigRule):
         expected = SCHEDULE_MARKERS if data is None else _signature_strings(data)
         for line, strings in early_returns(tree, ref.function):
             if strings & expected:
-                return f"the handler returns at once for it at {display(ref.module_path)}:{line}"
+                return (
+                    f"the handler returns at once for it at {display_path(ref.module_path)}:{line}"
+                )
         return None
 
     def _plugin_warmers(self, app: App) -> Iterator[Diagnostic]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from slint.api import CodeRule, ParseFailure
-from slint.diagnostics import Diagnostic, Fix, Location, Severity
+from slint.diagnostics import Diagnostic, Fix, Location, Severity, location_of_offset
 from slint.python.context import ModuleContext
 from slint.python.facts import ModuleFacts
 from slint.python.traversal import Traversal
@@ -38,18 +38,12 @@ class ModuleResult:
     source: str | None = None
 
 
-def _location_of_offset(data: bytes, offset: int) -> Location:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return Location(data.count(b"\n", 0, offset) + 1, column)
-
-
 def decode_source(path: str, data: bytes) -> str | ParseFailure:
     """Decode a module's bytes as Python would (PEP 263 cookie, BOM, else UTF-8)."""
     nul = data.find(b"\0")
     if nul >= 0:
         return ParseFailure(
-            path, "file contains NUL bytes; is it a binary file?", _location_of_offset(data, nul)
+            path, "file contains NUL bytes; is it a binary file?", location_of_offset(data, nul)
         )
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -63,7 +57,7 @@ def decode_source(path: str, data: bytes) -> str | ParseFailure:
         return ParseFailure(
             path,
             f"cannot decode file as {encoding}: invalid byte 0x{data[error.start]:02x}",
-            _location_of_offset(data, error.start),
+            location_of_offset(data, error.start),
         )
     except LookupError:
         return ParseFailure(path, f"unknown encoding {encoding!r}", Location(1, 1))
