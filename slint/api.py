@@ -211,13 +211,21 @@ class CrossRule(ModelRule):
     `check_function` receives a `slint.app.model.Function` and what the code side
     knows of its handler (`slint.app.project.LinkedHandler`, None when the config names
     no Python handler). A finding is reported where its fix goes (in the config or in
-    the code) and its message names the other side.
+    the code) and its message names the other side. `LinkedHandler.reached` lists the
+    functions the handler runs per invocation, with their `slint.facts.Behaviour`:
+    language-neutral facts, so that the rule works for every front end.
     """
 
     def check_function(
         self, function: Function, handler: LinkedHandler | None, settings: Settings
     ) -> Iterable[Diagnostic]:
         raise NotImplementedError
+
+    def check_handler(self, handler: LinkedHandler, settings: Settings) -> Iterable[Diagnostic]:
+        """A handler that no config names, found by the naming convention (RULES.md:
+        `handler`, `lambda_handler`, `*_handler` taking `(event, context)`). Rules that can
+        judge the code without knowing its trigger override this; the default is silent."""
+        return ()
 
 
 @dataclass(frozen=True)

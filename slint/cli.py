@@ -117,6 +117,11 @@ def cli() -> None:
     "--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that may change behaviour."
 )
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; change no file.")
+@click.option(
+    "--show-fixes/--no-show-fixes",
+    default=None,
+    help="After the findings, list the fixes applied (with --fix) or available, per file and rule.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -133,14 +138,16 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    show_fixes: bool | None,
 ) -> int:
     """Check files and directories (default: the current directory)."""
     from slint.config import ConfigError, ConfigResolver, Overrides, selector_check
+    from slint.diagnostics import Diagnostic
     from slint.discovery import DiscoveryError
     from slint.engine import Engine
     from slint.fixer import MAX_ROUNDS, fix_round, write_atomically
     from slint.registry import RegistryError
-    from slint.reporters import ReportOptions, get_renderer
+    from slint.reporters import ReportOptions, count_fixes, get_renderer
 
     try:
         registry = _load_registry()
@@ -161,10 +168,10 @@ def check(
         targets = paths or (".",)
         run = engine.check_paths(targets, force_exclude=force_exclude)
         fixed: int | None = None
+        applied: list[Diagnostic] = []  # the findings the fixes removed, over every round
         if diff:
             return _show_diff(run.diagnostics, run.paths, unsafe_fixes)
         if fix:
-            fixed = 0
             for _ in range(MAX_ROUNDS):
                 results, problems = fix_round(run.diagnostics, run.paths, unsafe_fixes)
                 for message in problems:
@@ -173,8 +180,13 @@ def check(
                     break
                 for result in results.values():
                     write_atomically(result.source.path, result.source.encoded(result.fixed))
-                    fixed += len(result.applied)
+                    applied.extend(result.applied)
                 run = engine.check_paths(targets, force_exclude=force_exclude)
+            fixed = len(applied)
+        if show_fixes is None:
+            # A setting of the whole run, so from one configuration, as in ruff: the
+            # one `--config` names, else the one that applies to the current directory.
+            show_fixes = resolver.for_path(Path.cwd()).show_fixes
     except (ConfigError, DiscoveryError, RegistryError) as error:
         _fail(str(error))
         return EXIT_ERROR
@@ -190,6 +202,8 @@ def check(
         files_checked=run.files_checked,
         unsafe_fixes=unsafe_fixes,
         fixed=fixed,
+        show_fixes=show_fixes,
+        fixed_counts=count_fixes(applied),
     )
     output = get_renderer(output_format)(run.diagnostics, options)
     click.echo(output, nl=False)

@@ -22,7 +22,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_FILENAMES = (".slint.toml", "slint.toml", "pyproject.toml")
 _LIST_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
-KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "exclude", *NUMERIC_OPTIONS})
+KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "exclude", "show-fixes", *NUMERIC_OPTIONS})
 
 
 class ConfigError(Exception):
@@ -125,6 +125,10 @@ def parse_settings(
                 (glob, _selector_list(codes, f'{where}."{glob}"', known_selector))
                 for glob, codes in value.items()
             )
+        elif key == "show-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} must be true or false, not {_toml_repr(value)}")
+            values["show_fixes"] = value
         else:
             attribute, _default, low, high = NUMERIC_OPTIONS[key]
             if isinstance(value, bool) or not isinstance(value, int):

@@ -4,7 +4,9 @@ Like ruff: a file named on the command line is always checked (unless
 `--force-exclude` and it is excluded); below a directory named on the command line,
 the default excludes, the configured `exclude` patterns and, inside a git work tree,
 `.gitignore` decide. A directory named on the command line is itself checked even
-when its name is excluded, unless `--force-exclude`.
+when its name is excluded, unless `--force-exclude`. Installed third-party packages
+below it are never checked: `site-packages`/`dist-packages`, and packages vendored
+next to their `<name>-<version>.dist-info` (`pip install -t .` packaging).
 """
 
 from __future__ import annotations
@@ -27,6 +29,81 @@ _REQUIREMENTS = re.compile(r"^requirements(?:[-_.][\w.-]*)?\.txt$", re.I)
 
 # Handed to git so that it does not even list what lies below these directories.
 _GIT_EXCLUDES = tuple(f"--exclude={name}/" for name in DEFAULT_EXCLUDES)
+
+
+# Folders Python installs third-party packages into.
+_INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
+# The metadata folder pip (or setuptools) writes next to an installed distribution. An
+# editable install's `<name>.egg-info` (no version) lies next to the project's own
+# source, so a version is required.
+_DIST_INFO = re.compile(r"^(?P<name>[\w.]+)-(?P<version>\d[^-]*)(?:-[^-]+)*\.(?:dist|egg)-info$")
+
+
+class InstalledPackages:
+    """Which files belong to installed third-party packages: anything below a
+    `site-packages` or `dist-packages` folder, and the packages and modules that pip
+    installed into a project folder (`pip install -t .`), as the `*.dist-info` /
+    `*.egg-info` folders next to them name them (their own name, `top_level.txt`,
+    the top-level entries of `RECORD`). Memoised per folder."""
+
+    def __init__(self) -> None:
+        self._names: dict[Path, frozenset[str]] = {}
+        self._installed: dict[tuple[Path, Path | None], bool] = {}
+
+    def contains(self, path: Path, below: Path | None = None) -> bool:
+        """Is `path` (a file or folder) part of an installed package? With `below`,
+        only folders below `below` count (a folder named on the command line is
+        checked whatever it is)."""
+        key = (path, below)
+        known = self._installed.get(key)
+        if known is not None:
+            return known
+        parent = path.parent
+        if parent == path or (below is not None and (path == below or below not in path.parents)):
+            found = False
+        else:
+            names = self.vendored(parent)
+            found = (
+                path.name in _INSTALLED_DIRS
+                or (bool(names) and (path.name in names or path.stem in names))
+                or self.contains(parent, below)
+            )
+        self._installed[key] = found
+        return found
+
+    def vendored(self, directory: Path) -> frozenset[str]:
+        """The top-level packages and modules installed into `directory` (by name,
+        `six.py` as "six")."""
+        known = self._names.get(directory)
+        if known is not None:
+            return known
+        names: set[str] = set()
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            entries = []
+        for entry in entries:
+            match = _DIST_INFO.match(entry)
+            if match is None:
+                continue
+            names.add(match.group("name"))
+            names.add(match.group("name").lower())
+            info = directory / entry
+            names.update(_lines(info / "top_level.txt"))
+            for line in _lines(info / "RECORD"):
+                first = line.split(",", 1)[0].replace("\\", "/").split("/", 1)[0]
+                if first and first not in ("..", "__pycache__", entry) and ":" not in first:
+                    names.add(first.removesuffix(".py"))
+        found = self._names[directory] = frozenset(names)
+        return found
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class DiscoveryError(Exception):
@@ -145,11 +222,13 @@ class _ExcludedDirs:
         return known
 
 
-def _candidates(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
+def _candidates(
+    directory: Path, resolver: ConfigResolver, installed: InstalledPackages
+) -> Iterator[Path]:
     """Files below `directory` (absolute, not yet filtered by `exclude`)."""
     listing = _git_listing(directory)
     if listing is None:
-        yield from _walk(directory, resolver)
+        yield from _walk(directory, resolver, installed)
         return
     for relative in sorted(listing):
         parts = Path(relative).parts
@@ -159,18 +238,24 @@ def _candidates(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
         if relative.endswith("/") or (candidate.is_dir() and not candidate.is_symlink()):
             # A nested repository or a submodule: its own .gitignore applies.
             if parts[-1] not in DEFAULT_EXCLUDES and not _is_excluded(candidate, resolver):
-                yield from _candidates(candidate, resolver)
+                yield from _candidates(candidate, resolver, installed)
             continue
         yield candidate
 
 
-def _walk(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
+def _walk(
+    directory: Path, resolver: ConfigResolver, installed: InstalledPackages
+) -> Iterator[Path]:
     for root, dirs, files in os.walk(directory):
         root_path = Path(root)
+        vendored = installed.vendored(root_path)
         dirs[:] = sorted(
             d
             for d in dirs
-            if d not in DEFAULT_EXCLUDES and not _is_excluded(root_path / d, resolver)
+            if d not in DEFAULT_EXCLUDES
+            and d not in _INSTALLED_DIRS
+            and d not in vendored
+            and not _is_excluded(root_path / d, resolver)
         )
         for name in sorted(files):
             yield root_path / name
@@ -180,6 +265,7 @@ def discover(
     paths: Sequence[str], resolver: ConfigResolver, *, force_exclude: bool = False
 ) -> list[SourceFile]:
     found: dict[Path, SourceFile] = {}
+    installed = InstalledPackages()
     for given in paths:
         # `os.path.exists` rather than `Path.exists`: Path("") would mean ".".
         if not given or not os.path.exists(given):
@@ -201,11 +287,13 @@ def discover(
             continue
         top = Path(os.path.abspath(path))
         excluded_dir = _ExcludedDirs(top, resolver)
-        for candidate in _candidates(top, resolver):
+        for candidate in _candidates(top, resolver, installed):
             if candidate.suffix not in _INTERESTING_SUFFIXES:
                 continue
             file = candidate.resolve()
             if file in found or excluded_dir(candidate.parent) or _is_excluded(candidate, resolver):
+                continue
+            if installed.contains(candidate, below=top):
                 continue
             kind = classify(candidate)
             if kind is None or not candidate.is_file():

@@ -18,14 +18,14 @@ from slint.api import (
     UnusedSuppressionRule,
 )
 from slint.app.model import App, Function
-from slint.app.project import ConfigFinder, LinkedHandler, handler_targets
+from slint.app.project import ConfigFinder, LinkedHandler, ReachedFunction, handler_targets
 from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, discover, display_path
 from slint.python.analyze import ModuleResult, PendingDiagnostic, analyze_module
 from slint.python.facts import ModuleFacts
-from slint.reachability import per_invocation
+from slint.reachability import deployed_roots, per_invocation
 from slint.registry import Registry
 from slint.suppression import Suppression, apply_suppressions, parse_suppressions
 
@@ -55,6 +55,9 @@ class _FileState:
     app: App | None = None  # config files
     text: str | None = None  # config files
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A file read for context that a cross finding of a checked config lands in (a
+    # handler module the config names): its findings are shown too.
+    shown: bool = False
 
     @property
     def path(self) -> Path:
@@ -72,6 +75,7 @@ class Engine:
         self._codes: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
         self._validated: set[int] = set()
         self._finder = ConfigFinder()
+        self._reach: dict[tuple[Path, str, tuple[str, ...]], tuple[ReachedFunction, ...]] = {}
 
     def enabled_codes(self, source_file: SourceFile) -> frozenset[str]:
         settings = source_file.settings
@@ -122,6 +126,9 @@ class Engine:
         for state in states.values():
             if not state.source_file.context:
                 run.diagnostics.extend(self._finish(state))
+                run.paths[state.display] = state.path
+            elif state.shown:
+                run.diagnostics.extend(self._finish(state, only_cross=True))
                 run.paths[state.display] = state.path
         run.diagnostics.sort(key=lambda d: d.sort_key)
         return run
@@ -216,7 +223,9 @@ class Engine:
             # elsewhere the naming convention decides.
             named = targets.get(path)
             handlers[path] = tuple(sorted(named)) if named else facts.convention_handlers
-        reached = per_invocation(modules, handlers)
+        # A deployed handler's imports resolve in its own code folder and layers.
+        functions = [f for s in states.values() if s.app is not None for f in s.app.functions]
+        reached = per_invocation(modules, handlers, deployed_roots(functions))
         displays = {path: state.display for path, state in states.items()}
         for state in states.values():
             for pending in state.result.pending:
@@ -253,6 +262,10 @@ class Engine:
                 code for s in states.values() if not s.source_file.context for code in s.codes
             }
             cross_rules = [r() for r in self.registry.of_kind(frozenset(cross_codes), CrossRule)]
+            # Findings of a checked config's cross rules in the handlers it names are
+            # shown even when those modules were not asked for (a commit that only adds
+            # a trigger); a config read for context shows nothing of its own.
+            show = not config_state.source_file.context
             for function in app.functions:
                 linked = self._linked(function, states, modules)
                 if linked is not None and linked.function is not None:
@@ -263,6 +276,35 @@ class Engine:
                         partial(cross_rule.check_function, function, linked, settings),
                         by_display,
                         function.file,
+                        show_context=show,
+                    )
+        self._run_convention_handlers(states, modules, by_display, apps)
+
+    def _run_convention_handlers(
+        self,
+        states: dict[Path, _FileState],
+        modules: dict[Path, ModuleFacts],
+        by_display: dict[str, _FileState],
+        apps: list[App],
+    ) -> None:
+        """Cross rules on the handlers of checked modules that no config names (found by
+        the naming convention): what the code alone tells."""
+        named = handler_targets([f for app in apps for f in app.functions])
+        for state in states.values():
+            facts = state.result.facts
+            if state.source_file.context or facts is None or state.path in named:
+                continue
+            rules = [r() for r in self.registry.of_kind(state.codes, CrossRule)]
+            if not rules:
+                continue
+            for key in facts.convention_handlers:
+                linked = self._link(state.path, key, state.display, facts, modules)
+                for rule in rules:
+                    self._collect(
+                        rule,
+                        partial(rule.check_handler, linked, state.source_file.settings),
+                        by_display,
+                        state.display,
                     )
 
     def _add_includes(
@@ -297,14 +339,61 @@ class Engine:
             return None
         module = ref.module_path
         state = states.get(module)
-        facts = modules.get(module)
+        display = state.display if state is not None else display_path(module)
+        return self._link(
+            module, ref.function, display, modules.get(module), modules, states, function
+        )
+
+    def _link(
+        self,
+        module: Path,
+        key: str,
+        display: str,
+        facts: ModuleFacts | None,
+        modules: dict[Path, ModuleFacts],
+        states: dict[Path, _FileState] | None = None,
+        deployed: Function | None = None,
+    ) -> LinkedHandler:
+        function = facts.functions.get(key) if facts is not None else None
+        reached: tuple[ReachedFunction, ...] = ()
+        if function is not None:
+            reached = self._reached(module, key, modules, states, deployed)
         return LinkedHandler(
             module_path=module,
-            display=state.display if state is not None else display_path(module),
-            exists=module.is_file(),
+            display=display,
+            exists=facts is not None or module.is_file(),
             facts=facts,
-            function=facts.functions.get(ref.function) if facts is not None else None,
+            function=function,
+            reached=reached,
         )
+
+    def _reached(
+        self,
+        module: Path,
+        key: str,
+        modules: dict[Path, ModuleFacts],
+        states: dict[Path, _FileState] | None,
+        deployed: Function | None,
+    ) -> tuple[ReachedFunction, ...]:
+        """The handler and the functions it runs per invocation, nearest first (its
+        imports resolved in the code folder and layers of the function that deploys it)."""
+        roots = deployed_roots([deployed]) if deployed is not None else {}
+        cache_key = (module, key, tuple(sorted(map(str, roots.get((module, key), ())))))
+        cached = self._reach.get(cache_key)
+        if cached is not None:
+            return cached
+        reach = per_invocation(modules, {module: (key,)}, roots)
+        found: list[ReachedFunction] = []
+        for (path, function_key), where in sorted(
+            reach.items(), key=lambda item: (item[1].depth, str(item[0][0]), item[0][1])
+        ):
+            state = states.get(path) if states is not None else None
+            display = state.display if state is not None else display_path(path)
+            found.append(
+                ReachedFunction(path, display, modules[path].functions[function_key], where.depth)
+            )
+        result = self._reach[cache_key] = tuple(found)
+        return result
 
     def _collect(
         self,
@@ -312,8 +401,11 @@ class Engine:
         produce: Callable[[], Iterable[Diagnostic]],
         by_display: dict[str, _FileState],
         fallback: str,
+        *,
+        show_context: bool = False,
     ) -> None:
-        """Run one rule, sending each diagnostic to the file it is about."""
+        """Run one rule, sending each diagnostic to the file it is about (with
+        `show_context`, also to a Python module read for context, which is then shown)."""
         try:
             found: Iterable[Diagnostic] = list(produce())
         except Exception as error:  # one rule's bug must not stop the others
@@ -337,12 +429,21 @@ class Engine:
             if (target is None or target.source_file.context) and diagnostic.fallback:
                 diagnostic = diagnostic.fallback
                 target = by_display.get(diagnostic.path)
-            if target is not None and not target.source_file.context:
+            if target is None:
+                continue
+            if not target.source_file.context:
                 target.diagnostics.append(replace(diagnostic, fallback=None))
+            elif show_context and target.source_file.kind == "python":
+                target.diagnostics.append(replace(diagnostic, fallback=None))
+                target.shown = True
 
     # -- suppressions and selection --------------------------------------------------
-    def _finish(self, state: _FileState) -> list[Diagnostic]:
+    def _finish(self, state: _FileState, *, only_cross: bool = False) -> list[Diagnostic]:
         codes = state.codes
+        if only_cross:
+            # A module read for context: only the cross findings a checked config put here.
+            cross = {rule.code for rule in self.registry.of_kind(codes, CrossRule)}
+            codes = codes & frozenset(cross)
         diagnostics = [d for d in state.diagnostics if d.code in codes or d.internal_error]
         if state.source_file.kind == "python":
             source, language = state.result.source, "python"

@@ -100,6 +100,8 @@ class Settings:
     max_sdk_attempts: int = 10
     api_timeout_rest: int = 29
     api_timeout_http: int = 30
+    # `show-fixes`: list the fixes after the findings (a setting of the whole run).
+    show_fixes: bool = False
     # Where the settings came from (None: defaults) and what relative globs are relative to.
     source: Path | None = None
     root: Path = field(default_factory=lambda: Path.cwd().resolve())

@@ -1841,3 +1841,495 @@ def test_environment_writes_are_no_once_guard(tmp_path: Path) -> None:
             """,
         },
     ) == [("app.py", "SL101", 10, 14), ("app.py", "SL101", 13, 15)]
+
+
+# -- a move the function's own code would undo -------------------------------------------
+# Hoisted, a client the handler closes (or hands to a `with`, deletes, replaces) would
+# reach the second warm invocation closed: the finding stays, the fix says why.
+
+KEPT_PER_INVOCATION = {
+    "finally-close": (
+        """\
+        import os
+
+        import psycopg2
+
+
+        def handler(event, context):
+            conn = psycopg2.connect(os.environ["DSN"])
+            try:
+                return conn.cursor().fetchone()
+            finally:
+                conn.close()
+        """,
+        (7, 12),
+        "`handler` closes `conn` (`conn.close()`, line 11), so warm invocations would get "
+        "a closed PostgreSQL connection from module scope: keep one there and drop the close",
+    ),
+    "close-at-the-end": (
+        """\
+        import pymysql
+
+
+        def handler(event, context):
+            conn = pymysql.connect(host="db")
+            rows = conn.cursor().fetchall()
+            conn.close()
+            return rows
+        """,
+        (5, 12),
+        "`handler` closes `conn` (`conn.close()`, line 7), so warm invocations would get "
+        "a closed MySQL connection from module scope: keep one there and drop the close",
+    ),
+    "close-under-a-condition": (
+        """\
+        import redis
+
+
+        def handler(event, context):
+            cache = redis.Redis(host="cache")
+            value = cache.get(event["key"])
+            if event.get("last"):
+                cache.close()
+            return value
+        """,
+        (5, 13),
+        "`handler` closes `cache` (`cache.close()`, line 8), so warm invocations would get "
+        "a closed Redis client from module scope: keep one there and drop the close",
+    ),
+    "disconnect": (
+        """\
+        import redis
+
+
+        def handler(event, context):
+            cache = redis.Redis(host="cache")
+            cache.connection_pool.disconnect()
+            cache.disconnect()
+            return 1
+        """,
+        (5, 13),
+        "`handler` closes `cache` (`cache.disconnect()`, line 7), so warm invocations would "
+        "get a closed Redis client from module scope: keep one there and drop the close",
+    ),
+    "dispose": (
+        """\
+        import sqlalchemy
+
+
+        def handler(event, context):
+            engine = sqlalchemy.create_engine("postgresql://db/app")
+            with engine.begin() as connection:
+                connection.execute("select 1")
+            engine.dispose()
+        """,
+        (5, 14),
+        "`handler` closes `engine` (`engine.dispose()`, line 8), so warm invocations would "
+        "get a closed SQLAlchemy engine from module scope: keep one there and drop the close",
+    ),
+    "shutdown-quit-terminate": (
+        """\
+        import urllib3
+
+
+        def handler(event, context):
+            http = urllib3.PoolManager()
+            http.request("GET", "https://example.com")
+            http.terminate()
+            http.shutdown()
+        """,
+        (5, 12),
+        "`handler` closes `http` (`http.terminate()`, line 7), so warm invocations would "
+        "get a closed urllib3 connection pool from module scope: keep one there and drop "
+        "the close",
+    ),
+    "close-in-a-nested-cleanup": (
+        """\
+        import pymongo
+
+
+        def handler(event, context):
+            client = pymongo.MongoClient("mongodb://db")
+
+            def cleanup():
+                client.close()
+
+            try:
+                return client.app.items.find_one()
+            finally:
+                cleanup()
+        """,
+        (5, 14),
+        "`handler` closes `client` (`client.close()`, line 8), so warm invocations would "
+        "get a closed MongoDB client from module scope: keep one there and drop the close",
+    ),
+    "with-the-name": (
+        """\
+        import requests
+
+
+        def handler(event, context):
+            session = requests.Session()
+            session.headers["x-api-key"] = "k"
+            with session:
+                return session.get("https://example.com", timeout=3).json()
+        """,
+        (5, 15),
+        "`handler` closes `session` (`with session`, line 7), so warm invocations would get "
+        "a closed requests session from module scope: keep one there and use it without "
+        "`with`",
+    ),
+    "with-a-psycopg3-connection": (
+        """\
+        import psycopg
+
+
+        def handler(event, context):
+            conn = psycopg.connect("dbname=app")
+            with conn, conn.cursor() as cur:
+                return cur.execute("select 1").fetchone()
+        """,
+        (5, 12),
+        "`handler` closes `conn` (`with conn`, line 6), so warm invocations would get "
+        "a closed PostgreSQL connection from module scope: keep one there and use it "
+        "without `with`",
+    ),
+    "with-closing": (
+        """\
+        from contextlib import closing
+
+        import psycopg2
+
+
+        def handler(event, context):
+            conn = psycopg2.connect("dbname=app")
+            with closing(conn):
+                return conn.cursor().fetchone()
+        """,
+        (7, 12),
+        "`handler` closes `conn` (`with closing(conn)`, line 8), so warm invocations would "
+        "get a closed PostgreSQL connection from module scope: keep one there and use it "
+        "without `with`",
+    ),
+    "exit-stack": (
+        """\
+        import contextlib
+
+        import httpx
+
+
+        def handler(event, context):
+            with contextlib.ExitStack() as stack:
+                client = httpx.Client()
+                stack.enter_context(client)
+                return client.get("https://example.com").status_code
+        """,
+        (8, 18),
+        "`handler` closes `client` (`stack.enter_context(client)`, line 9), so warm "
+        "invocations would get a closed httpx client from module scope: keep one there "
+        "and keep it out of the exit stack",
+    ),
+    "del": (
+        """\
+        import boto3
+
+
+        def handler(event, context):
+            s3 = boto3.client("s3")
+            size = s3.head_object(Bucket="b", Key="k")["ContentLength"]
+            del s3
+            return size
+        """,
+        (5, 10),
+        "`handler` deletes `s3` (`del s3`, line 7): keep one boto3 client at module scope "
+        "and do not delete it",
+    ),
+    "del-in-a-tuple": (
+        """\
+        import boto3
+
+
+        def handler(event, context):
+            s3 = boto3.client("s3")
+            size = s3.head_object(Bucket="b", Key="k")["ContentLength"]
+            del size, s3
+            return 1
+        """,
+        (5, 10),
+        "`handler` deletes `s3` (`del size, s3`, line 7): keep one boto3 client at module "
+        "scope and do not delete it",
+    ),
+    "assigned-again": (
+        """\
+        import boto3
+
+
+        def handler(event, context):
+            s3 = boto3.client("s3")
+            s3.list_buckets()
+            s3 = None
+            return s3
+        """,
+        (5, 10),
+        "`handler` assigns `s3` again (line 7): keep one boto3 client at module scope and "
+        "reuse it instead of replacing it",
+    ),
+    "assigned-again-by-a-for": (
+        """\
+        import boto3
+
+
+        def handler(event, context):
+            sqs = boto3.client("sqs")
+            for sqs in event["clients"]:
+                pass
+            return sqs
+        """,
+        (5, 11),
+        "`handler` assigns `sqs` again (line 6): keep one boto3 client at module scope and "
+        "reuse it instead of replacing it",
+    ),
+    "annotated": (
+        """\
+        import psycopg
+
+
+        def handler(event, context):
+            conn: psycopg.Connection = psycopg.connect("dbname=app")
+            conn.execute("select 1")
+            conn.close()
+        """,
+        (5, 32),
+        "`handler` closes `conn` (`conn.close()`, line 7), so warm invocations would get "
+        "a closed PostgreSQL connection from module scope: keep one there and drop the close",
+    ),
+    "close-on-an-attribute": (
+        """\
+        import psycopg2
+
+
+        class Repository:
+            def __init__(self):
+                self.conn = psycopg2.connect("dbname=app")
+                self.conn.autocommit = True
+
+            def save(self, item):
+                with self.conn.cursor() as cur:
+                    cur.execute("insert", item)
+                self.conn.close()
+
+
+        def handler(event, context):
+            return Repository().save(event)
+        """,
+        (6, 21),
+        "Create it once at module scope (or lazily behind `if client is None`) and reuse it",
+    ),
+    "attribute-closed-in-the-same-method": (
+        """\
+        import psycopg2
+
+
+        class Repository:
+            def save(self, item):
+                self.conn = psycopg2.connect("dbname=app")
+                self.conn.cursor().execute("insert", item)
+                self.conn.close()
+
+
+        def handler(event, context):
+            return Repository().save(event)
+        """,
+        (6, 21),
+        "`save` closes `self.conn` (`self.conn.close()`, line 8), so warm invocations would "
+        "get a closed PostgreSQL connection from module scope: keep one there and drop the "
+        "close",
+    ),
+    "closed-inside-try": (
+        """\
+        import psycopg2
+
+
+        def handler(event, context):
+            conn = None
+            try:
+                conn = psycopg2.connect("dbname=app")
+                return conn.cursor().fetchone()
+            finally:
+                if conn is not None:
+                    conn.close()
+        """,
+        (7, 16),
+        "`handler` closes `conn` (`conn.close()`, line 11), so warm invocations would get a "
+        "closed PostgreSQL connection from module scope: keep one there and drop the close",
+    ),
+    "with-the-constructor": (
+        """\
+        import requests
+
+
+        def handler(event, context):
+            with requests.Session() as session:
+                return session.get("https://example.com", timeout=3).json()
+        """,
+        (5, 10),
+        "The `with` block closes the requests session when it ends: create one at module "
+        "scope and use it without `with`",
+    ),
+    "with-closing-the-constructor": (
+        """\
+        import contextlib
+
+        import psycopg2
+
+
+        def handler(event, context):
+            with contextlib.closing(psycopg2.connect("dbname=app")) as conn:
+                return conn.cursor().fetchone()
+        """,
+        (7, 29),
+        "The `with` block closes the PostgreSQL connection when it ends: create one at "
+        "module scope and use it without `with`",
+    ),
+    # A psycopg2 connection's own `with` is a transaction, but it is still a new
+    # connection on every invocation, never closed: the plain suggestion.
+    "with-a-psycopg2-constructor": (
+        """\
+        import psycopg2
+
+
+        def handler(event, context):
+            with psycopg2.connect("dbname=app") as conn:
+                return conn.cursor().fetchone()
+        """,
+        (5, 10),
+        "Create it once at module scope (or lazily behind `if client is None`) and reuse it",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", KEPT_PER_INVOCATION)
+def test_fix_is_display_only_when_the_function_ends_the_client(name: str) -> None:
+    source, position, message = KEPT_PER_INVOCATION[name]
+    (diagnostic,) = hoist(dedent(source))
+    assert (diagnostic.start.row, diagnostic.start.column) == position
+    assert diagnostic.fix is not None
+    assert diagnostic.fix.applicability is Applicability.DISPLAY_ONLY
+    assert diagnostic.fix.edits == ()
+    assert diagnostic.fix.message == message
+
+
+# Code that looks like ending the client but does not: the move is still offered.
+STILL_MOVED = {
+    # psycopg2: `with conn:` commits or rolls back and leaves the connection open.
+    "psycopg2-transaction": """\
+        import psycopg2
+
+
+        def handler(event, context):
+            conn = psycopg2.connect("dbname=app")
+            with conn:
+                with conn.cursor() as cur:
+                    cur.execute("select 1")
+        """,
+    # A cursor, a response, a file: other objects' close.
+    "closes-what-it-made": """\
+        import requests
+
+
+        def handler(event, context):
+            session = requests.Session()
+            response = session.get("https://example.com", stream=True, timeout=3)
+            try:
+                return response.raw.read()
+            finally:
+                response.close()
+                session.close
+        """,
+    "closes-a-cursor": """\
+        import pymysql
+
+
+        def handler(event, context):
+            conn = pymysql.connect(host="db")
+            cursor = conn.cursor()
+            cursor.close()
+            conn.commit()
+        """,
+    # boto3 clients are no context managers: a `with` over one is not a close.
+    "boto3-in-a-with": """\
+        import boto3
+
+
+        def handler(event, context):
+            s3 = boto3.client("s3")
+            with s3:
+                return 1
+        """,
+    # The same name closed in another function is another variable.
+    "closed-in-another-function": """\
+        import psycopg2
+
+
+        def teardown(conn):
+            conn.close()
+
+
+        def handler(event, context):
+            db = psycopg2.connect("dbname=app")
+            return db.cursor().fetchone()
+        """,
+    # A parameter named like the client, deleted elsewhere.
+    "other-name-deleted": """\
+        import boto3
+
+
+        def handler(event, context):
+            s3 = boto3.client("s3")
+            payload = event["payload"]
+            del payload
+            with open("/tmp/x") as handle:
+                handle.close()
+            return s3
+        """,
+}
+
+
+@pytest.mark.parametrize("name", STILL_MOVED)
+def test_fix_is_unsafe_when_nothing_ends_the_client(name: str) -> None:
+    (diagnostic,) = hoist(dedent(STILL_MOVED[name]))
+    assert diagnostic.fix is not None
+    assert diagnostic.fix.applicability is Applicability.UNSAFE
+    assert diagnostic.fix.message.startswith("Move `")
+    assert diagnostic.fix.edits
+
+
+def test_a_closed_client_is_still_reported_through_the_engine(tmp_path: Path) -> None:
+    diagnostics = run(
+        tmp_path,
+        {
+            "app.py": """\
+            import os
+
+            import psycopg2
+
+
+            def lambda_handler(event, context):
+                conn = psycopg2.connect(os.environ["DSN"])
+                try:
+                    return conn.cursor().fetchone()
+                finally:
+                    conn.close()
+
+
+            def unreached():
+                conn = psycopg2.connect(os.environ["DSN"])
+                conn.close()
+            """,
+        },
+    )
+    assert codes_at(diagnostics) == [("app.py", "SL101", 7, 12)]
+    (diagnostic,) = diagnostics
+    assert diagnostic.fix is not None
+    assert diagnostic.fix.applicability is Applicability.DISPLAY_ONLY
+    assert diagnostic.fix.message.startswith("`lambda_handler` closes `conn` (`conn.close()`, ")

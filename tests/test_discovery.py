@@ -262,6 +262,70 @@ def test_a_broken_symlink_is_a_missing_path(tmp_path: Path) -> None:
     assert result.stderr == "slint: error: gone.py: no such file or directory\n"
 
 
+# --- installed third-party packages ---------------------------------------------------
+
+VENDORED = {
+    # `pip install -t src/ requests PyYAML six` next to the function's own code.
+    "src/app.py": HANDLER,
+    "src/requests/__init__.py": HANDLER,
+    "src/requests/sessions.py": HANDLER,
+    "src/requests-2.31.0.dist-info/RECORD": "requests/__init__.py,sha256=x,1\n",
+    # The distribution's name is not its package's: top_level.txt says which it is.
+    "src/yaml/__init__.py": HANDLER,
+    "src/PyYAML-6.0.1.dist-info/top_level.txt": "_yaml\nyaml\n",
+    # A single module, named by RECORD.
+    "src/six.py": HANDLER,
+    "src/six-1.16.0.dist-info/RECORD": "six.py,sha256=z,3\n",
+    # An old-style install.
+    "src/attr/__init__.py": HANDLER,
+    "src/attrs-19.3.0-py3.8.egg-info/top_level.txt": "attr\n",
+    "env/lib/python3.12/site-packages/boto3/session.py": HANDLER,
+    "deb/usr/lib/python3/dist-packages/botocore/client.py": HANDLER,
+    # An editable install's metadata (no version) lies next to the project's own code.
+    "lib/shop/__init__.py": HANDLER,
+    "lib/shop.egg-info/top_level.txt": "shop\n",
+    # A project folder merely named like a distribution.
+    "src/requests_helpers/__init__.py": HANDLER,
+}
+
+
+def test_installed_packages_are_skipped(tmp_path: Path) -> None:
+    write_tree(tmp_path, VENDORED)
+    expected = ["lib/shop/__init__.py", "src/app.py", "src/requests_helpers/__init__.py"]
+    assert paths_found(tmp_path) == expected
+    assert [path for path, *_ in codes_at(lint(tmp_path).diagnostics)] == expected
+
+
+@needs_git
+def test_installed_packages_are_skipped_inside_a_git_work_tree(tmp_path: Path) -> None:
+    write_tree(tmp_path, VENDORED)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    assert paths_found(tmp_path) == [
+        "lib/shop/__init__.py",
+        "src/app.py",
+        "src/requests_helpers/__init__.py",
+    ]
+
+
+def test_installed_packages_named_on_the_command_line_are_checked(tmp_path: Path) -> None:
+    write_tree(tmp_path, VENDORED)
+    assert paths_found(tmp_path, "src/six.py", "src/requests/sessions.py") == [
+        "src/requests/sessions.py",
+        "src/six.py",
+    ]
+    # A folder named on the command line is walked whatever it is; what pip installed
+    # below it is still skipped.
+    assert paths_found(tmp_path, "env/lib/python3.12/site-packages") == [
+        "env/lib/python3.12/site-packages/boto3/session.py"
+    ]
+    assert paths_found(tmp_path, "src") == [
+        "src/app.py",
+        "src/requests_helpers/__init__.py",
+    ]
+
+
 # --- .gitignore ----------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from conftest import REPO, run_cli
 # (path, code, row, column) of every finding slint reports on examples/shop today;
 # examples/shop/FINDINGS.md explains each one and lists the near-misses.
 EXPECTED = [
+    ("examples/shop/images/src/thumbnail.py", "SL209", 34, 15),
     ("examples/shop/images/template.yaml", "SL603", 46, 7),
     ("examples/shop/orders/audit.py", "SL101", 19, 12),
     ("examples/shop/orders/fulfil.py", "SL101", 19, 11),
@@ -19,6 +20,7 @@ EXPECTED = [
     ("examples/shop/serverless.yml", "SL602", 31, 11),
     ("examples/shop/serverless.yml", "SL302", 54, 5),
     ("examples/shop/serverless.yml", "SL601", 57, 7),
+    ("examples/shop/serverless.yml", "SL205", 73, 9),
     ("examples/shop/serverless.yml", "SL301", 77, 3),
     ("examples/shop/serverless.yml", "SL203", 83, 9),
     ("examples/shop/serverless.yml", "SL304", 136, 9),
@@ -35,7 +37,7 @@ def test_example_project_findings_as_text() -> None:
         path, row, column, rest = line.split(":", 3)
         found.append((path, rest.split()[0], int(row), int(column)))
     assert found == EXPECTED
-    assert lines[-1] == "Found 13 problems (4 fixable with --fix, 4 fixable with --unsafe-fixes)."
+    assert lines[-1] == "Found 15 problems (4 fixable with --fix, 5 fixable with --unsafe-fixes)."
     assert result.stderr == ""
 
 
@@ -46,7 +48,7 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
     assert [
         (d["filename"], d["code"], d["location"]["row"], d["location"]["column"]) for d in data
     ] == EXPECTED
-    report = data[3]
+    report = data[4]
     assert report["fix"]["applicability"] == "unsafe"
     assert report["fix"]["message"] == 'Move `s3 = boto3.client("s3")` to module scope'
     insert, delete = report["fix"]["edits"]
@@ -57,8 +59,8 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
         "end_location": {"row": 37, "column": 1},
     }
     # Its arguments are an environment read and a literal: the same at import time.
-    connection = data[4]
+    connection = data[5]
     assert connection["fix"]["applicability"] == "unsafe"
     assert connection["fix"]["edits"][0]["content"].startswith("conn = psycopg2.connect(")
-    helper = data[1]
+    helper = data[2]
     assert "runs on every invocation of handler `audit_orders_handler`" in helper["message"]

@@ -3,14 +3,15 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from textwrap import dedent
 
 import libcst as cst
 
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Applicability, Edit, Fix, Location
-from slint.python.context import FixBuilder, Positions
+from slint.python.context import FixBuilder, ModuleContext, Positions, dotted_name
 
 # Qualified constructor name -> what it builds.
 CONSTRUCTORS: dict[str, str] = {
@@ -68,6 +69,27 @@ CONSTRUCTORS: dict[str, str] = {
 _ASYNC_ROOTS = ("aioboto3.", "redis.asyncio.", "sqlalchemy.ext.asyncio.")
 
 
+# Methods that end the life of a client, session, pool or connection.
+_CLOSERS = frozenset(
+    {"close", "aclose", "closeall", "disconnect", "shutdown", "quit", "dispose", "terminate"}
+)
+# `stack.enter_context(conn)` closes `conn` when the stack does, as a `with` would.
+_CONTEXT_ENTERERS = frozenset({"enter_context", "enter_async_context"})
+
+
+def with_closes(qualified: str | None) -> bool:
+    """Does a `with` block over what `qualified` builds close it when the block ends?
+
+    A psycopg2 connection's `with` block is a transaction: it commits or rolls back
+    and leaves the connection open (psycopg 3, pymysql, mysql.connector, pg8000 and
+    the other clients close theirs). boto3 and botocore clients, resources and
+    sessions are no context managers at all, so a `with` over one closes nothing.
+    """
+    if qualified is None:
+        return False
+    return qualified != "psycopg2.connect" and qualified.split(".")[0] not in ("boto3", "botocore")
+
+
 def is_async_constructor(qualified: str | None) -> bool:
     if qualified is None:
         return False
@@ -119,39 +141,50 @@ def _bindings(module: cst.Module, source: str, name: str) -> int:
     """How many statements of the module bind `name`, in any scope (a `global` or
     `nonlocal` counts twice). Walks statements only, not expressions: a walrus or a
     match capture is looked for in the text."""
-    count = 0
-    pending: list[cst.CSTNode] = list(module.body)
+    count = sum(n for _, n in _binding_statements(module.body, name))
+    if count and re.search(rf"\b{re.escape(name)}\s*:=", source):
+        count += 1
+    return count
+
+
+def _binding_statements(
+    statements: Sequence[cst.CSTNode], name: str
+) -> Iterator[tuple[cst.CSTNode, int]]:
+    """The statements among `statements` and those nested in them (function and class
+    bodies included) that bind `name`, in source order, with how many times each binds
+    it. A `global` or `nonlocal` counts twice, a `match` once (a capture may bind it)."""
+    pending: list[cst.CSTNode] = list(reversed(statements))
     while pending:
         node = pending.pop()
+        count = 0
         if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            pending.extend(node.body)
+            pending.extend(reversed(node.body))
         elif isinstance(node, cst.Assign):
-            count += sum(_binds(target.target, name) for target in node.targets)
+            count = sum(_binds(target.target, name) for target in node.targets)
         elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-            count += _binds(node.target, name)
+            count = _binds(node.target, name)
         elif isinstance(node, (cst.Import, cst.ImportFrom)):
-            count += int(_import_binds(node, {name}))
+            count = int(_import_binds(node, {name}))
         elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            count += sum(2 for item in node.names if item.name.value == name)
+            count = sum(2 for item in node.names if item.name.value == name)
         elif isinstance(node, cst.BaseCompoundStatement):
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                count += int(node.name.value == name)
+                count = int(node.name.value == name)
             elif isinstance(node, cst.For):
-                count += _binds(node.target, name)
+                count = _binds(node.target, name)
             elif isinstance(node, cst.With):
-                count += sum(_binds(item.asname.name, name) for item in node.items if item.asname)
+                count = sum(_binds(item.asname.name, name) for item in node.items if item.asname)
             elif isinstance(node, (cst.Try, cst.TryStar)):
-                count += sum(
+                count = sum(
                     _binds(handler.name.name, name)
                     for handler in node.handlers
                     if handler.name is not None
                 )
             elif isinstance(node, cst.Match):
-                count += 1  # a capture pattern may bind it: be careful
-            pending.extend(_suites(node))
-    if count and re.search(rf"\b{re.escape(name)}\s*:=", source):
-        count += 1
-    return count
+                count = 1
+            pending.extend(reversed(_suites(node)))
+        if count:
+            yield node, count
 
 
 def _suites(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -255,6 +288,19 @@ class ClientInHandler(CodeRule):
     suggestion: create the client once at module scope, or lazily behind an
     `is None` check, and reuse it. asyncio clients (`httpx.AsyncClient`, `aioboto3`,
     ...) only get the suggestion: they are bound to the event loop that made them.
+
+    The function that builds the client must also keep it alive: when it (or a
+    function nested in it, such as a cleanup callback) closes it (`.close()`,
+    `.disconnect()`, `.shutdown()`, `.quit()`, `.dispose()`, `.terminate()`, ...),
+    hands it to a `with` block (`with conn:`, `with closing(conn):`,
+    `stack.enter_context(conn)`), deletes it or assigns the name again, a moved
+    client would reach the second warm invocation closed or be replaced anyway. The
+    fix is then only a suggestion that says why, with the line: keep one client at
+    module scope and drop the close (or the `with`, the `del`, the new assignment).
+    The same goes for `with requests.Session() as s:`. Two kinds of `with` close
+    nothing and keep the move: a psycopg2 connection's `with conn:` is a transaction
+    (it commits and leaves the connection open), and boto3 clients are no context
+    managers.
     """
 
     code = "SL101"
@@ -586,20 +632,77 @@ class ClientInHandler(CodeRule):
         ),
     )
 
+    def __init__(self, ctx: ModuleContext) -> None:
+        super().__init__(ctx)
+        # (function key, name or `self.attr`) -> how that function ends what the name
+        # holds, in source order; read once the traversal is over, by the fix builders.
+        self._endings: dict[tuple[str, str], list[_Ending]] = {}
+
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.function_key is None or ctx.in_once_guard:
+        if ctx.function_key is None:
             return
-        qualified = ctx.qualified_name(node.func)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in _CLOSERS:
+                self._note_ending(func.value, "close", node)
+            elif method in _CONTEXT_ENTERERS and len(node.args) == 1:
+                self._note_ending(node.args[0].value, "stack", node)
+        if ctx.in_once_guard:
+            return
+        qualified = ctx.qualified_name(func)
         kind = constructed_kind(qualified)
         if kind is None or self._is_session_receiver(node):
             return
-        written = ctx.module.code_for_node(node.func)
+        written = ctx.module.code_for_node(func)
         message = (
             f"`{written}(...)` creates a new {kind} on every invocation: create it once at "
             "module scope so warm invocations reuse it"
         )
-        ctx.report(self, node, message, fix=self._fix(node, qualified), per_invocation=True)
+        fix = self._fix(node, qualified, kind)
+        ctx.report(self, node, message, fix=fix, per_invocation=True)
+
+    def visit_With(self, node: cst.With) -> None:
+        if self.ctx.function_key is None:
+            return
+        for item in node.items:
+            managed = self._closing_argument(item.item)
+            if managed is not None:
+                self._note_ending(managed, "closing", item.item)
+            else:
+                self._note_ending(item.item, "with", item.item)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        if self.ctx.function_key is None:
+            return
+        pending: list[cst.BaseExpression] = [node.target]
+        while pending:
+            target = pending.pop()
+            if isinstance(target, (cst.Tuple, cst.List)):
+                pending.extend(element.value for element in target.elements)
+            else:
+                self._note_ending(target, "del", node)
+
+    def _closing_argument(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """`conn` in `contextlib.closing(conn)`, which closes it when the block ends."""
+        if (
+            isinstance(node, cst.Call)
+            and len(node.args) == 1
+            and self.ctx.qualified_name(node.func) == "contextlib.closing"
+        ):
+            return node.args[0].value
+        return None
+
+    def _note_ending(self, target: cst.BaseExpression, how: str, node: cst.CSTNode) -> None:
+        name = dotted_name(target)
+        if name is None:
+            return
+        ending = _Ending(how, node)
+        # A close in a nested function (a cleanup callback) ends the outer one's too.
+        for scope in self.ctx.scopes:
+            if scope.kind == "function":
+                self._endings.setdefault((scope.key, name), []).append(ending)
 
     def _is_session_receiver(self, node: cst.Call) -> bool:
         """`Session()` in `Session().client("s3")`: one finding, on the client, is enough."""
@@ -616,7 +719,7 @@ class ClientInHandler(CodeRule):
         )
 
     # -- the fix -------------------------------------------------------------
-    def _fix(self, call: cst.Call, qualified: str | None) -> Fix | FixBuilder:
+    def _fix(self, call: cst.Call, qualified: str | None, kind: str) -> Fix | FixBuilder:
         if is_async_constructor(qualified):
             return Fix(
                 Applicability.DISPLAY_ONLY,
@@ -624,13 +727,87 @@ class ClientInHandler(CodeRule):
                 "is bound to the event loop it was created in, so keep that loop alive "
                 "across invocations",
             )
+        value, parents = self._assigned_value(call)
+        if self._closed_by_its_with(value, parents, qualified):
+            return Fix(
+                Applicability.DISPLAY_ONLY,
+                f"The `with` block closes the {kind} when it ends: create one at module "
+                "scope and use it without `with`",
+            )
         suggestion = Fix(
             Applicability.DISPLAY_ONLY,
             "Create it once at module scope (or lazily behind `if client is None`) and reuse it",
         )
-        plan = self._hoist_plan(call)
-        if plan is None:
-            return suggestion
+        plan = self._hoist_plan(value, parents)
+        fallback = suggestion if plan is None else self._hoist_builder(plan, suggestion)
+        bound = _bound_name(value, parents)
+        function_key = self.ctx.function_key
+        function = next((p for p in reversed(parents) if isinstance(p, cst.FunctionDef)), None)
+        if bound is None or function_key is None or function is None:
+            return fallback
+        assign, name = bound
+
+        def build(positions: Positions) -> Fix | None:
+            # Decided after the traversal: the close may come after the constructor.
+            reason = self._kept_per_invocation(
+                positions, function_key, function, assign, name, qualified, kind
+            )
+            if reason is not None:
+                return Fix(Applicability.DISPLAY_ONLY, reason)
+            return fallback if isinstance(fallback, Fix) else fallback(positions)
+
+        return build
+
+    def _kept_per_invocation(
+        self,
+        positions: Positions,
+        function_key: str,
+        function: cst.FunctionDef,
+        assign: cst.Assign | cst.AnnAssign,
+        name: str,
+        qualified: str | None,
+        kind: str,
+    ) -> str | None:
+        """Why the function's own code needs a new object each time: it closes it, a
+        `with` block closes it, or it deletes or replaces it. None when nothing does."""
+        owner = function.name.value
+        for ending in self._endings.get((function_key, name), ()):
+            if ending.how == "with" and not with_closes(qualified):
+                continue
+            code = _one_line(self.ctx.module.code_for_node(ending.node)).rstrip("; ")
+            if ending.how in ("with", "closing"):
+                code = f"with {code}"
+            row = positions.start(ending.node).row
+            if ending.how == "del":
+                return (
+                    f"`{owner}` deletes `{name}` (`{code}`, line {row}): keep one {kind} at "
+                    "module scope and do not delete it"
+                )
+            remedy = {
+                "close": "drop the close",
+                "stack": "keep it out of the exit stack",
+            }.get(ending.how, "use it without `with`")
+            return (
+                f"`{owner}` closes `{name}` (`{code}`, line {row}), so warm invocations "
+                f"would get a closed {kind} from module scope: keep one there and {remedy}"
+            )
+        if "." in name:
+            return None
+        for node, _count in _binding_statements(_suites(function), name):
+            if node is assign or isinstance(node, (cst.Global, cst.Nonlocal, cst.Match)):
+                continue
+            row = positions.start(node).row
+            return (
+                f"`{owner}` assigns `{name}` again (line {row}): keep one {kind} at module "
+                "scope and reuse it instead of replacing it"
+            )
+        return None
+
+    def _hoist_builder(
+        self,
+        plan: tuple[cst.SimpleStatementLine, cst.BaseStatement, set[str], bool],
+        suggestion: Fix,
+    ) -> FixBuilder:
         statement, function_top, names, first_in_block = plan
 
         def build(positions: Positions) -> Fix | None:
@@ -639,15 +816,11 @@ class ClientInHandler(CodeRule):
 
         return build
 
-    def _hoist_plan(
-        self, call: cst.Call
-    ) -> tuple[cst.SimpleStatementLine, cst.BaseStatement, set[str], bool] | None:
-        """The statement to move, the module-level statement holding the function, the
-        module-level names the moved code needs, and whether the statement opens the
-        function body; None when hoisting is not safe."""
-        ctx = self.ctx
-        parents = ctx.parents
-        # The value assigned may go on from the client: `boto3.resource(...).Table(...)`.
+    def _assigned_value(self, call: cst.Call) -> tuple[cst.BaseExpression, list[cst.CSTNode]]:
+        """The expression that holds what `call` builds, and that expression's parents.
+
+        The value may go on from the client: `boto3.resource(...).Table(...)`."""
+        parents = self.ctx.parents
         value: cst.BaseExpression = call
         while (
             len(parents) >= 2
@@ -658,6 +831,34 @@ class ClientInHandler(CodeRule):
         ):
             value = parents[-2]
             parents = parents[:-2]
+        return value, parents
+
+    def _closed_by_its_with(
+        self, value: cst.BaseExpression, parents: list[cst.CSTNode], qualified: str | None
+    ) -> bool:
+        """`with requests.Session() as s:` or `with closing(psycopg2.connect()) as c:`."""
+        if not parents:
+            return False
+        parent = parents[-1]
+        if isinstance(parent, cst.WithItem) and parent.item is value:
+            return with_closes(qualified)
+        if isinstance(parent, cst.Arg) and len(parents) >= 3:
+            closing, item = parents[-2], parents[-3]
+            return (
+                isinstance(item, cst.WithItem)
+                and isinstance(closing, cst.Call)
+                and item.item is closing
+                and self._closing_argument(closing) is value
+            )
+        return False
+
+    def _hoist_plan(
+        self, value: cst.BaseExpression, parents: list[cst.CSTNode]
+    ) -> tuple[cst.SimpleStatementLine, cst.BaseStatement, set[str], bool] | None:
+        """The statement to move, the module-level statement holding the function, the
+        module-level names the moved code needs, and whether the statement opens the
+        function body; None when hoisting is not safe."""
+        ctx = self.ctx
         if len(parents) < 4:
             return None
         assign, line, block, function = parents[-1], parents[-2], parents[-3], parents[-4]
@@ -824,6 +1025,22 @@ class ClientInHandler(CodeRule):
         )
 
 
+def _bound_name(
+    value: cst.BaseExpression, parents: Sequence[cst.CSTNode]
+) -> tuple[cst.Assign | cst.AnnAssign, str] | None:
+    """The assignment of `value` to one name (`conn = ...`) or attribute (`self.conn =
+    ...`), and that name; None when `value` is not assigned so."""
+    assign = parents[-1] if parents else None
+    if isinstance(assign, cst.Assign) and assign.value is value and len(assign.targets) == 1:
+        target: cst.BaseExpression = assign.targets[0].target
+    elif isinstance(assign, cst.AnnAssign) and assign.value is value:
+        target = assign.target
+    else:
+        return None
+    name = dotted_name(target)
+    return None if name is None else (assign, name)
+
+
 def _same_code(moved: str, original: str) -> bool:
     try:
         return ast.dump(ast.parse(moved)) == ast.dump(ast.parse(original))
@@ -902,3 +1119,23 @@ def _import_binds(statement: cst.Import | cst.ImportFrom, names: set[str]) -> bo
         if isinstance(bound, cst.Name) and bound.value in names:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """Where a function ends the life of what a name holds.
+
+    `how`: "close" (`conn.close()`), "with" (`with conn:`), "closing"
+    (`with closing(conn):`), "stack" (`stack.enter_context(conn)`) or "del".
+    """
+
+    how: str
+    node: cst.CSTNode
+
+
+def _one_line(code: str) -> str:
+    """Code for a one-line message: its first line, with ` ...` if there is more."""
+    lines = code.strip().splitlines()
+    if not lines:
+        return code
+    return lines[0].rstrip() + (" ..." if len(lines) > 1 else "")

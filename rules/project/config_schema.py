@@ -247,18 +247,6 @@ def _serverless_validator(known_plugins: tuple[str, ...], relaxed: bool) -> Any:
 
 
 @functools.cache
-def _cfn_index(name: str) -> dict[str, str]:
-    folder = _cfnlint_schemas()
-    if folder is None:
-        return {}
-    try:
-        result: dict[str, str] = json.loads((folder / "providers" / name).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return result
-
-
-@functools.cache
 def _cfnlint_schemas() -> Path | None:
     """cfn-lint's resource schemas, found without importing cfn-lint (over a second)."""
     import importlib.util
@@ -271,6 +259,81 @@ def _cfnlint_schemas() -> Path | None:
         if folder.is_dir():
             return folder
     return None
+
+
+# cfn-lint's data files are not a public interface and their layout changed twice within
+# 1.x; every layout is read, so that an older cfn-lint still checks CloudFormation:
+# - 1.52 on: `providers/us-east-1.json` and `providers/sam.json` map a resource type to
+#   a digest and the schema is `resources/<digest>.json` (`other/sam/globals.json` from
+#   1.54 on); the SAM resource schemas first came with 1.52;
+# - 1.43 to 1.51: the same mapping as the literal `types = {...}` of
+#   `providers/us_east_1.py`;
+# - up to 1.42: one schema per type, `providers/us_east_1/aws-sqs-queue.json`.
+# An unrecognised layout makes SL003 skip every resource without a word, so
+# tests/rules/test_config_schema.py checks that the installed cfn-lint is read.
+@functools.cache
+def _cfn_schema_files(provider: str) -> dict[str, Path]:
+    """Resource type -> its schema file, for `provider` "us-east-1" or "sam"; in the
+    one-file-per-type layout the keys are the file names' stems (see `_cfn_schema_file`)."""
+    folder = _cfnlint_schemas()
+    if folder is None:
+        return {}
+    providers = folder / "providers"
+    module_name = provider.replace("-", "_")
+    digests = _json_index(providers / f"{provider}.json") or _python_index(
+        providers / f"{module_name}.py"
+    )
+    if digests:
+        return {kind: folder / "resources" / f"{digest}.json" for kind, digest in digests.items()}
+    per_type = providers / module_name
+    if per_type.is_dir():
+        return {path.stem: path for path in per_type.glob("*.json")}
+    return {}
+
+
+def _cfn_schema_file(provider: str, resource_type: str) -> Path | None:
+    files = _cfn_schema_files(provider)
+    # AWS::SQS::Queue is `aws-sqs-queue.json` in the one-file-per-type layout.
+    return files.get(resource_type) or files.get(resource_type.lower().replace("::", "-"))
+
+
+def _json_index(path: Path) -> dict[str, str]:
+    try:
+        index = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return _string_mapping(index)
+
+
+def _python_index(path: Path) -> dict[str, str]:
+    """The `types` dict literal of a provider module, read without importing cfn-lint."""
+    import ast
+
+    try:
+        module = ast.parse(path.read_text("utf-8"))
+    except (OSError, ValueError, SyntaxError):
+        return {}
+    target: ast.expr
+    value: ast.expr | None
+    for statement in module.body:
+        if isinstance(statement, ast.AnnAssign):
+            target, value = statement.target, statement.value
+        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == "types" and value is not None:
+            try:
+                return _string_mapping(ast.literal_eval(value))
+            except ValueError:
+                return {}
+    return {}
+
+
+def _string_mapping(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(key): str(item) for key, item in value.items() if isinstance(item, str)}
 
 
 _KEEP = frozenset(
@@ -362,16 +425,15 @@ def _event_type_names(definition: str, type_schema: Schema) -> list[str]:
 
 @functools.cache
 def _resource_schema(resource_type: str) -> _ResourceSchema | None:
-    folder = _cfnlint_schemas()
-    if folder is None:
-        return None
-    index = "sam.json" if resource_type.startswith("AWS::Serverless::") else "us-east-1.json"
-    digest = _cfn_index(index).get(resource_type)
-    if digest is None:
+    provider = "sam" if resource_type.startswith("AWS::Serverless::") else "us-east-1"
+    path = _cfn_schema_file(provider, resource_type)
+    if path is None:
         return None
     try:
-        raw = json.loads((folder / "resources" / f"{digest}.json").read_text("utf-8"))
+        raw = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict):
         return None
     schema = _sanitize(raw)
     if resource_type.startswith("AWS::Serverless::"):
@@ -511,12 +573,12 @@ def _leaves(error: Any) -> list[Any]:
         if error.validator == "allOf" and error.context:
             return [leaf for sub in error.context for leaf in _leaves(sub)]
         return [error]
-    branches: dict[Any, list[Any]] = {}
+    branches: dict[int, list[Any]] = {}
     for sub in error.context:
-        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
     fitting = [
-        subs
-        for subs in branches.values()
+        (index, subs)
+        for index, subs in branches.items()
         if not any(
             s.validator in ("type", "anyOf") and len(s.relative_path) == 0 and not s.context
             for s in subs
@@ -524,7 +586,9 @@ def _leaves(error: Any) -> list[Any]:
     ]
     if not fitting:
         return [error]
-    best = min(fitting, key=len)
+    # The alternative with the fewest errors, the first one written on a tie: slint's own
+    # choice, not jsonschema's `best_match` nor the order it yields the errors in.
+    _, best = min(fitting, key=lambda item: (len(item[1]), item[0]))
     return [leaf for sub in best for leaf in _leaves(sub)]
 
 

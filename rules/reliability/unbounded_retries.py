@@ -7,18 +7,15 @@ from typing import Any
 from slint.api import ConfigRule, FixKind, Invalid, Severity, Valid
 from slint.app.edits import (
     editable,
-    indent_step,
     insert_entries,
-    line_text,
-    newline_of,
     replace_scalar,
 )
 from slint.app.model import App, Event, Function, Setting
-from slint.app.yamlpos import YMap
-from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from slint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from slint.settings import Settings
 
 from .._support.config import is_disabled, is_intrinsic, key, number
+from .._support.edits import expand_event_shorthand
 from .._support.report import at_key
 
 RETRY_BOUND = 3
@@ -186,7 +183,7 @@ class UnboundedRetries(ConfigRule):
             props = event.properties
             added: list[Edit] | None = None
             if props is None:
-                added = _expand_shorthand(app, function, event, entries)
+                added = expand_event_shorthand(app, function, event, entries)
             elif editable(app, props) and not is_intrinsic(props):  # `Properties: !If [...]`
                 edit = insert_entries(app.text, props, entries)
                 added = [edit] if edit is not None else None
@@ -488,56 +485,3 @@ class UnboundedRetries(ConfigRule):
             message="sets `MaximumRetryAttempts: -1`",
         ),
     )
-
-
-def _expand_shorthand(
-    app: App, function: Function, event: Event, entries: list[tuple[str, str]]
-) -> list[Edit] | None:
-    """Turn serverless `- stream: <arn>` into a mapping with `arn:` and the new keys.
-
-    The ARN keeps its text and any comment after it; the new keys follow on lines of
-    their own.
-    """
-    if app.format != "serverless":
-        return None
-    text = app.text
-    lines = text.splitlines(keepends=True)
-    at = event.at
-    if at.row - 1 >= len(lines):
-        return None
-    line = lines[at.row - 1]
-    colon = at.column - 1 + len(event.type_name)
-    if line[colon : colon + 1] != ":":
-        return None
-    item = _item_of(function, event)
-    if item is None or not editable(app, item) or event.type_name not in item.value_range:
-        return None
-    span = item.value_range[event.type_name]
-    value = line_text(text, span)
-    if not value or value[0] in "[{|>&*":
-        return None
-    newline = newline_of(text)
-    indent = " " * (at.column - 1 + indent_step(app.document))
-    body = line.rstrip("\r\n")
-    edits = [
-        Edit(Location(at.row, colon + 2), span[1], f"{newline}{indent}arn: {value}"),
-        Edit.insertion(
-            Location(at.row, len(body) + 1),
-            "".join(f"{newline}{indent}{k}: {v}" for k, v in entries),
-        ),
-    ]
-    return edits
-
-
-def _item_of(function: Function, event: Event) -> YMap | None:
-    """The events-list item (`{stream: <arn>}`) an event was read from."""
-    events = function.node.get("events")
-    for item in events if isinstance(events, list) else []:
-        if (
-            isinstance(item, YMap)
-            and not item.flow
-            and event.type_name in item
-            and item.key_loc.get(event.type_name) == event.at
-        ):
-            return item
-    return None

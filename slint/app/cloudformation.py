@@ -301,6 +301,44 @@ def _asset_dir(app: App, resource: YMap) -> Path | None:
     return None
 
 
+def layer_import_root(folder: Path) -> Path:
+    """Where a layer's modules are imported from: its `python/` folder (extracted to
+    /opt/python, on the function's sys.path), or the folder itself when it has none
+    (SAM's `BuildMethod` builds a folder of modules into `python/`)."""
+    python = folder / "python"
+    return python if python.is_dir() else folder
+
+
+def _layer_folder(app: App, resource: YMap) -> Path | None:
+    """The local folder a layer of the template is built from: SAM `ContentUri`, a
+    CloudFormation `Content` path (as `aws cloudformation package` reads it) or a CDK
+    asset; None for S3 content or another resource."""
+    kind = resource.get("Type")
+    if kind not in ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"):
+        return None
+    asset = _asset_dir(app, resource)
+    if asset is not None:
+        return asset
+    props = properties_of(resource)
+    content = props.get("ContentUri" if kind == "AWS::Serverless::LayerVersion" else "Content")
+    if isinstance(content, str) and content.strip() and "://" not in content:
+        return app.directory / content.strip()
+    return None
+
+
+def _layers(app: App, items: list[Any]) -> tuple[Path, ...]:
+    """The import roots of the layers a function lists (`!Ref Layer`) that the template
+    builds from local folders; layers given by ARN live elsewhere."""
+    found: list[Path] = []
+    for item in items:
+        target = logical_id(item)
+        resource = app.resources.get(target) if target is not None else None
+        folder = _layer_folder(app, resource) if isinstance(resource, YMap) else None
+        if folder is not None:
+            found.append(layer_import_root(folder))
+    return tuple(dict.fromkeys(found))
+
+
 def _code_dir(app: App, code_uri: Any, resource: YMap) -> Path | Unknown:
     """The folder of a SAM function's code: `CodeUri` (default: the template's folder);
     an S3 location or an intrinsic function is unknown."""
@@ -340,6 +378,9 @@ def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None)
     function.inline_code = "InlineCode" in props
     code_uri = _setting(props, "CodeUri", globals_).value
     function.code_dir = _code_dir(app, code_uri, resource)
+    # SAM adds a function's own layers to those of `Globals` (lists are additive).
+    global_layers = globals_.get("Layers") if globals_ is not None else None
+    function.layers = _layers(app, [*as_list(global_layers), *as_list(props.get("Layers"))])
     function.tracing = _setting(props, "Tracing", globals_)
     logging = _setting(props, "LoggingConfig", globals_).value
     if isinstance(logging, YMap) and "LogGroup" in logging:
@@ -388,6 +429,7 @@ def _cfn_function(app: App, logical: str, resource: YMap) -> Function:
         function.package_type = "Image"
     function.inline_code = isinstance(code, YMap) and "ZipFile" in code
     function.code_dir = _cfn_code_dir(app, code, resource)
+    function.layers = _layers(app, as_list(props.get("Layers")))
     tracing = props.get("TracingConfig")
     function.tracing = (
         Setting.read(tracing, "Mode")

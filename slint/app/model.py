@@ -200,6 +200,9 @@ class Function:
     package_type: str = "Zip"  # "Zip" or "Image"
     inline_code: bool = False
     code_dir: Path | Unknown | None = None  # the folder the handler path is relative to
+    # Import roots of the layers the config gives it and builds from a local folder
+    # (the layer's `python/` folder, /opt/python at run time), in the config's order.
+    layers: tuple[Path, ...] = ()
     tracing: Setting[Any] | None = None
     log_retention: Setting[Any] | None = None
     log_group: Setting[Any] | None = None  # LoggingConfig.LogGroup (SAM/CFN)

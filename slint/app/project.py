@@ -7,6 +7,7 @@ from pathlib import Path
 
 from slint.app.model import Function
 from slint.app.sniff import config_kind
+from slint.facts import EMPTY, Behaviour
 from slint.python.facts import FunctionFacts, ModuleFacts
 
 
@@ -44,19 +45,47 @@ class ConfigFinder:
 
 
 @dataclass(frozen=True)
+class ReachedFunction:
+    """A function of the project that runs on every invocation of a handler."""
+
+    path: Path
+    display: str  # its module's path as shown to the user
+    facts: FunctionFacts
+    depth: int  # 0 for the handler itself, 1 for what it calls, ...
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return self.facts.behaviour
+
+    def where(self, line: int) -> str:
+        return f"{self.display}:{line}"
+
+
+@dataclass(frozen=True)
 class LinkedHandler:
-    """What the code side knows about a function's handler."""
+    """What the code side knows about a function's handler.
+
+    `reached` holds the handler itself (first) and every function of the project it
+    reaches per invocation (`slint.reachability`), each with its `Behaviour`: what cross
+    rules read. It is empty when the handler function does not exist.
+    """
 
     module_path: Path
     display: str  # the module's path as shown to the user
     exists: bool
     facts: ModuleFacts | None  # None when the module is missing or does not parse
     function: FunctionFacts | None  # None when the module lacks it
+    reached: tuple[ReachedFunction, ...] = ()
 
     @property
     def location(self) -> str:
         line = self.function.line if self.function is not None else 1
         return f"{self.display}:{line}"
+
+    @property
+    def behaviour(self) -> Behaviour:
+        """What the handler function itself does."""
+        return self.function.behaviour if self.function is not None else EMPTY
 
 
 def handler_targets(functions: list[Function]) -> dict[Path, set[str]]:

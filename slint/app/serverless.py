@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slint.app.cloudformation import attach_resources, properties_of
+from slint.app.cloudformation import attach_resources, layer_import_root, properties_of
 from slint.app.common import (
     handler_ref,
     logical_id,
@@ -218,6 +218,8 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
     requirements_name = (
         python_requirements.get("fileName") if isinstance(python_requirements, YMap) else None
     )
+    layers = _service_layers(app, document)
+    provider_layers = provider.get("layers")
     environment: dict[str, Setting[Any]] = {}
     if isinstance(provider.get("environment"), YMap):
         env = provider["environment"]
@@ -244,6 +246,8 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
                     provider_tracing=provider_tracing,
                     environment=environment,
                     statements=statements,
+                    layers=layers,
+                    provider_layers=provider_layers,
                     requirements_name=(
                         requirements_name
                         if isinstance(requirements_name, str) and requirements_name
@@ -253,6 +257,23 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
             )
     _attach_own_resources(app)
     return app
+
+
+def _service_layers(app: App, document: YMap) -> dict[str, Path]:
+    """The layers the service builds from a local folder (`layers: {name: {path:}}`), by
+    the logical id the framework gives them (`common` -> `CommonLambdaLayer`): the import
+    root of each."""
+    block = document.get("layers")
+    found: dict[str, Path] = {}
+    if not isinstance(block, YMap):
+        return found
+    for name, spec in block.items():
+        folder = spec.get("path") if isinstance(spec, YMap) else None
+        if isinstance(folder, str) and folder.strip():
+            found[f"{normalized_name(str(name))}LambdaLayer"] = layer_import_root(
+                app.directory / folder.strip()
+            )
+    return found
 
 
 def normalized_name(function_name: str) -> str:
@@ -294,6 +315,8 @@ def _function(
     provider_tracing: Setting[Any] | None,
     environment: dict[str, Setting[Any]],
     statements: list[Statement],
+    layers: dict[str, Path] | None = None,
+    provider_layers: Any = None,
     requirements_name: str = "requirements.txt",
 ) -> Function:
     file = node.file or app.file
@@ -313,6 +336,16 @@ def _function(
     if "image" in node:
         function.package_type = "Image"
     function.code_dir = app.directory
+    # A function's own `layers` replace the provider's; `{Ref: CommonLambdaLayer}`
+    # names a layer of the service, an ARN one deployed elsewhere.
+    listed = node.get("layers") if "layers" in node else provider_layers
+    function.layers = tuple(
+        dict.fromkeys(
+            (layers or {})[target]
+            for target in (logical_id(item) for item in as_list(listed))
+            if target is not None and target in (layers or {})
+        )
+    )
     function.log_retention = setting(node, "logRetentionInDays", provider_retention)
     tracing = node.get("tracing")
     function.tracing = Setting.read(node, "tracing") if tracing is not None else provider_tracing

@@ -9,12 +9,13 @@ import sys
 import tokenize
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from slint.api import CodeRule, ParseFailure
 from slint.diagnostics import Diagnostic, Fix, Location, Severity, location_of_offset
+from slint.python.behaviour import behaviours
 from slint.python.context import ModuleContext
 from slint.python.facts import ModuleFacts
 from slint.python.traversal import Traversal
@@ -222,4 +223,18 @@ def _analyze_parsed(
                 internal_error=True,
             )
         )
-    return ModuleResult(tuple(diagnostics), tuple(pending), traversal.facts(), None, text)
+    return ModuleResult(
+        tuple(diagnostics), tuple(pending), with_behaviour(traversal.facts(), text), None, text
+    )
+
+
+def with_behaviour(facts: ModuleFacts, source: str) -> ModuleFacts:
+    """Module facts with what each function does (`slint.facts.Behaviour`)."""
+    if not facts.functions:
+        return facts
+    found = behaviours(source)
+    functions = {
+        key: replace(function, behaviour=found[key]) if key in found else function
+        for key, function in facts.functions.items()
+    }
+    return replace(facts, functions=functions)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from slint.facts import EMPTY, Behaviour
+
 HANDLER_NAMES = frozenset({"handler", "lambda_handler", "main"})
 _EVENT_NAMES = frozenset({"event", "evt", "e", "_event", "_evt", "_e", "_"})
 _CONTEXT_NAMES = frozenset({"context", "ctx", "c", "_context", "_ctx", "_c", "_", "lambda_context"})
@@ -29,7 +31,13 @@ class FunctionFacts:
     required_keyword_only: int
     decorators: tuple[str, ...]  # qualified names of the decorators (calls end with "()")
     # Targets this function calls (or passes on as callbacks) outside any
-    # once-per-environment guard: "local:<key>" or "ext:<dotted import path>".
+    # once-per-environment guard: "local:<key>" or "ext:<dotted import path>";
+    # "chain:<start>#<method>...": a method called on what `<start>` (a "local:" or
+    # "ext:" callable) returns (`repo = make_repo(); repo.put()`), or with no method,
+    # `<start>` looked up through the class's bases (`Model.get()`);
+    # "hooks:<class>": an instance of the class ("local:"/"ext:") or an imported object
+    # ("object:<dotted>") handed to a Powertools batch processor utility, whose hook
+    # methods then run; "star:<name>": a name a `from m import *` may bind.
     calls: tuple[str, ...] = ()
     # Module-level objects through which it dispatches to decorated functions
     # (`app.resolve(event, context)`, `helper(event, context)`): a local name, or
@@ -37,8 +45,17 @@ class FunctionFacts:
     dispatches: tuple[str, ...] = ()
     # Module-level objects whose attributes decorate it (`@app.get("/")` -> "app").
     decorator_bases: tuple[str, ...] = ()
+    # Imported objects whose attributes decorate it (`from api import app` then
+    # `@app.get("/")` -> "api.app"), as dotted import paths.
+    decorator_imports: tuple[str, ...] = ()
+    # What it returns instances of, as the callables that make them: "local:<key>" /
+    # "ext:<dotted>" (a class, or a function whose own `returns` say), "cls" for
+    # `return cls(...)` and "self" for `return self` in a method.
+    returns: tuple[str, ...] = ()
     # Decorated with functools.cache / lru_cache or similar: runs once per argument set.
     cached: bool = False
+    # What its body does (calls, loops, try/except, returns), for the cross rules.
+    behaviour: Behaviour = EMPTY
 
     @property
     def looks_like_handler(self) -> bool:
@@ -68,8 +85,14 @@ class ModuleFacts:
     # what an import makes (`app = Resolver()` -> "pkg.Resolver()").
     imports: dict[str, str] = field(default_factory=dict)
     # Routers included in a module-level dispatcher (`app.include_router(router)`):
-    # (dispatcher, router as a local name or "ext:<dotted import path>").
+    # (dispatcher, router), each a local name or "ext:<dotted import path>" (an app
+    # imported from another module).
     routers: tuple[tuple[str, str], ...] = ()
+    # Base classes of each class of the module (also nested: "Outer.Inner"), in order:
+    # "local:<class key>" or "ext:<dotted import path>".
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Modules whose names `from <module> import *` binds, as written (".helpers").
+    star_imports: tuple[str, ...] = ()
 
     @property
     def convention_handlers(self) -> tuple[str, ...]:

@@ -3,14 +3,23 @@ module facts, and dispatches every node to the enabled code rules' visit/leave m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import builtins
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import libcst as cst
 
 from slint.api import CodeRule
-from slint.python.context import DEFINED, ModuleContext, Scope, dotted_name, import_bindings
+from slint.python.context import (
+    ASSIGNED,
+    DEFINED,
+    ModuleContext,
+    Scope,
+    dotted_name,
+    import_bindings,
+)
 from slint.python.facts import FunctionFacts, ModuleFacts, definition_lines
 
 CACHE_DECORATORS = frozenset(
@@ -31,13 +40,22 @@ CACHE_DECORATORS = frozenset(
 # node classes is slow, and it runs for every node).
 _BLOCK_OWNERS = frozenset({cst.FunctionDef, cst.ClassDef, cst.If, cst.ExceptHandler})
 _VISIT_BOOKKEEPING = frozenset(
-    {cst.Import, cst.ImportFrom, cst.Global, cst.FunctionDef, cst.ClassDef, cst.Call}
+    {cst.Import, cst.ImportFrom, cst.Global, cst.FunctionDef, cst.ClassDef, cst.Call, cst.Return}
 )
 _LEAVE_BOOKKEEPING = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.WithItem})
 
 # Methods through which a module-level object dispatches an event to the functions
 # registered on it with its decorators (Powertools' `app.resolve(event, context)`).
 _DISPATCH_METHODS = frozenset({"resolve", "dispatch", "handle", "handle_event", "__call__"})
+
+# Powertools' batch utilities (`process_partial_response`, `batch_processor`, ...): a
+# processor handed to them, called (`with processor(records, handler):`) or run
+# (`processor.process()`) runs its hook methods on every invocation.
+_BATCH_UTILITIES = "aws_lambda_powertools.utilities.batch."
+_PROCESSOR_RUNS = frozenset({"process", "async_process"})
+
+# Names no `from m import *` is looked up for.
+_BUILTINS = frozenset(dir(builtins))
 
 # Names whose truthiness, by convention, marks code that runs once per environment.
 _COLD_START_HINTS = ("cold", "first", "init")
@@ -60,9 +78,12 @@ class _FunctionState:
     event_param: str | None
     decorators: tuple[str, ...]
     decorator_bases: tuple[str, ...]
-    # (kind, value): ("local", name) / ("method", "Class.m") / ("ext", dotted)
+    # (kind, value): ("local", name) / ("method", "Class.m") / ("ext", dotted), and
+    # the other kinds `_References` lists.
     calls: list[tuple[str, str]] = field(default_factory=list)
     dispatches: list[str] = field(default_factory=list)
+    decorator_imports: tuple[str, ...] = ()
+    returns: list[str] = field(default_factory=list)  # see FunctionFacts.returns
 
 
 def _dispatch_table(rules: Sequence[CodeRule], prefix: str) -> dict[str, list[Callback]]:
@@ -346,10 +367,13 @@ class Traversal(cst.CSTVisitor):
             self._record_call(node)
         elif isinstance(node, cst.Call) and not self._functions:
             self._record_router(node)
+        elif isinstance(node, cst.Return) and self._functions:
+            self._record_return(node)
 
     def _record_router(self, node: cst.Call) -> None:
         """`app.include_router(orders.router)` at module level: `app` dispatches to the
-        routes registered on that router too (Powertools' split routers)."""
+        routes registered on that router too (Powertools' split routers). `app` may be
+        imported from the module that makes it (`from api import app`)."""
         func = node.func
         if not (
             isinstance(func, cst.Attribute)
@@ -359,6 +383,12 @@ class Traversal(cst.CSTVisitor):
         ):
             return
         ctx = self.ctx
+        owner = func.value.value
+        if ctx.is_import_bound(owner):
+            bound = ctx.lookup(owner)
+            if bound is None or "(" in bound:
+                return
+            owner = f"ext:{bound}"
         router = node.args[0].value
         root = _root_name(router)
         if root is None:
@@ -366,9 +396,9 @@ class Traversal(cst.CSTVisitor):
         if ctx.is_import_bound(root):
             qualified = ctx.qualified_name(router)
             if qualified is not None and "(" not in qualified:
-                self._routers.append((func.value.value, f"ext:{qualified}"))
+                self._routers.append((owner, f"ext:{qualified}"))
         elif isinstance(router, cst.Name):
-            self._routers.append((func.value.value, router.value))
+            self._routers.append((owner, router.value))
 
     def _bookkeep_leave(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Assign):
@@ -408,6 +438,11 @@ class Traversal(cst.CSTVisitor):
         ctx = self.ctx
         decorators: list[str] = []
         bases: list[str] = []
+        imported: list[str] = []
+        # Callbacks handed to a decorator run with the function
+        # (`@batch_processor(record_handler=process, processor=p)`), and so do the
+        # hooks of a batch processor handed to one.
+        callbacks: list[tuple[str, str]] = []
         for decorator in node.decorators:
             expression = decorator.decorator
             qualified = ctx.qualified_name(expression)
@@ -420,17 +455,22 @@ class Traversal(cst.CSTVisitor):
                     root = root.value  # type: ignore[assignment]
                 if isinstance(root, cst.Name) and not ctx.is_import_bound(root.value):
                     bases.append(root.value)
+                elif isinstance(root, cst.Name):
+                    # `from api import app` then `@app.get("/")`: a route of that app.
+                    bound = ctx.lookup(root.value)
+                    if bound is not None and "(" not in bound:
+                        imported.append(bound)
+            if isinstance(expression, cst.Call):
+                batch = self._is_batch_utility(expression.func)
+                for arg in expression.args:
+                    if isinstance(arg.value, cst.Name):
+                        callbacks.append(self._name_ref(arg.value.value))
+                        if batch or (arg.keyword is not None and arg.keyword.value == "processor"):
+                            hooks = self._hooks_ref(arg.value)
+                            if hooks is not None:
+                                callbacks.append(hooks)
         positional = _params(node)[0]
         event = positional[0] if positional else None
-        # Callbacks handed to a decorator run with the function
-        # (`@batch_processor(record_handler=process, processor=p)`).
-        callbacks: list[tuple[str, str]] = [
-            ("local", arg.value.value)
-            for decorator in node.decorators
-            if isinstance(decorator.decorator, cst.Call)
-            for arg in decorator.decorator.args
-            if isinstance(arg.value, cst.Name)
-        ]
         if event in ("self", "cls") and len(positional) > 1:
             event = positional[1]
         return _FunctionState(
@@ -440,6 +480,7 @@ class Traversal(cst.CSTVisitor):
             tuple(decorators),
             tuple(bases),
             calls=callbacks,
+            decorator_imports=tuple(imported),
         )
 
     def _record_call(self, node: cst.Call) -> None:
@@ -447,34 +488,23 @@ class Traversal(cst.CSTVisitor):
         state = self._functions[-1]
         func = node.func
         if isinstance(func, cst.Name):
-            bound = ctx.lookup(func.value)
-            if bound is not None and ctx.is_import_bound(func.value):
-                state.calls.append(("ext", bound))
-            else:
-                state.calls.append(("local", func.value))
+            state.calls.append(self._name_ref(func.value))
+            # `with processor(records, record_handler):` runs the processor's hooks.
+            hooks = self._hooks_ref(func, objects=False)
+            if hooks is not None:
+                state.calls.append(hooks)
         elif isinstance(func, cst.Attribute):
             base = func.value
             if isinstance(base, cst.Name) and base.value in ("self", "cls") and self._classes:
                 state.calls.append(("method", f"{self._classes[-1]}.{func.attr.value}"))
             else:
-                root_name = _root_name(func)
-                qualified = ctx.qualified_name(func)
-                instance = _instance_method(qualified)
-                if qualified is None:
-                    pass
-                elif (
-                    "(" not in qualified
-                    and root_name is not None
-                    and ctx.is_import_bound(root_name)
-                ):
-                    state.calls.append(("ext", qualified))
-                elif instance is not None:
-                    # `Repo().get()`, `repo = Repo(...); repo.get()`: the method runs.
-                    cls = instance.rpartition(".")[0]
-                    if cls.split(".")[0] in self._local_classes(cls):
-                        state.calls.append(("instance", instance))
-                    else:
-                        state.calls.append(("ext", instance))
+                target = self._attribute_ref(func)
+                if target is not None:
+                    state.calls.append(target)
+                if func.attr.value in _PROCESSOR_RUNS:
+                    hooks = self._hooks_ref(base)
+                    if hooks is not None:
+                        state.calls.append(hooks)
         # Dispatch through a module-level object that is handed the event
         # (`app.resolve(event, context)`, crhelper's `helper(event, context)`).
         root = func
@@ -496,21 +526,163 @@ class Traversal(cst.CSTVisitor):
                 bound = ctx.lookup(root.value)
                 if bound is not None:
                     state.dispatches.append(f"ext:{bound}")
-        # Functions handed over as callbacks (`record_handler=process`, `map(f, xs)`).
+        # Functions handed over as callbacks (`record_handler=process`, `map(f, xs)`),
+        # and batch processors handed to Powertools (`processor=processor`).
+        batch: bool | None = None  # looked up for the first name handed over
         for arg in node.args:
-            if isinstance(arg.value, cst.Name):
-                state.calls.append(("local", arg.value.value))
+            value = arg.value
+            if isinstance(value, cst.Name):
+                state.calls.append(self._name_ref(value.value))
+                if batch is None:
+                    batch = self._is_batch_utility(func)
+                if batch or (arg.keyword is not None and arg.keyword.value == "processor"):
+                    hooks = self._hooks_ref(value)
+                    if hooks is not None:
+                        state.calls.append(hooks)
             elif (
-                isinstance(arg.value, cst.Attribute)
-                and isinstance(arg.value.value, cst.Name)
-                and arg.value.value.value == "self"
+                isinstance(value, cst.Attribute)
+                and isinstance(value.value, cst.Name)
+                and value.value.value == "self"
                 and self._classes
             ):
-                state.calls.append(("method", f"{self._classes[-1]}.{arg.value.attr.value}"))
+                state.calls.append(("method", f"{self._classes[-1]}.{value.attr.value}"))
+
+    def _name_ref(self, name: str) -> tuple[str, str]:
+        """What calling (or handing over) the bare name `name` here refers to."""
+        ctx = self.ctx
+        if ctx.is_import_bound(name):
+            bound = ctx.lookup(name)
+            return ("ext", bound) if bound is not None else ("local", name)
+        if ctx.binding_scope(name) is None and name not in ctx.module_names:
+            return ("free", name)  # bound by nothing visible: perhaps a `from m import *`
+        if ctx.module_final.get(name) == ASSIGNED and ctx.is_module_level_name(name):
+            return ("alias", name)  # `mk = utils.make_client` at module level
+        return ("local", name)
+
+    def _attribute_ref(self, func: cst.Attribute) -> tuple[str, str] | None:
+        """What calling `func` (`utils.make()`, `Repo.get()`, `repo.put()`) refers to."""
+        ctx = self.ctx
+        qualified = ctx.qualified_name(func)
+        if qualified is None:
+            return None
+        if "(" not in qualified:
+            root_name = _root_name(func)
+            if root_name is not None and ctx.is_import_bound(root_name):
+                return ("ext", qualified)
+            # `Repo.get(...)`: a classmethod or staticmethod of a class of this module.
+            base = func.value
+            if (
+                isinstance(base, cst.Name)
+                and qualified == f"{base.value}.{func.attr.value}"
+                and self._local_classes(base.value)
+            ):
+                return ("member", qualified)
+            return None
+        instance = _instance_method(qualified)
+        if instance is not None:
+            # `Repo().get()`, `repo = Repo(...); repo.get()`: the method runs.
+            cls = instance.rpartition(".")[0]
+            if cls.split(".")[0] in self._local_classes(cls):
+                return ("instance", instance)
+            return ("ext", instance)
+        # `repo = make_repo(); repo.put()`, `Asset.get(key).save()`: a method of what a
+        # function or classmethod returns.
+        parts = qualified.split("()")
+        methods = [part[1:] for part in parts[1:]]
+        if not all(part[:1] == "." and part[1:].isidentifier() for part in parts[1:]):
+            return None
+        start = self._origin(parts[0])
+        if start is None:
+            return None
+        return ("chain", "#".join([start, *methods]))
+
+    def _hooks_ref(
+        self, node: cst.BaseExpression, *, objects: bool = True
+    ) -> tuple[str, str] | None:
+        """`processor` handed to a batch utility: the callable that made it (its class,
+        or a factory), or the object imported from another module. `objects=False` for
+        an object that is called (`processor(records, handler)`): only an instance of a
+        class made in this module counts then."""
+        qualified = self.ctx.qualified_name(node)
+        if qualified is None:
+            return None
+        if qualified.endswith("()") and qualified.count("(") == 1:
+            made_by = qualified[:-2]
+            if not objects and not made_by.rpartition(".")[2][:1].isupper():
+                return None  # a called object is a processor instance, not a factory's
+            maker = self._origin(made_by)
+            return ("hooks", maker) if maker is not None else None
+        if (
+            objects
+            and "(" not in qualified
+            and isinstance(node, cst.Name)
+            and self.ctx.is_import_bound(node.value)
+        ):
+            return ("hooks", f"object:{qualified}")
+        return None
+
+    def _is_batch_utility(self, func: cst.BaseExpression) -> bool:
+        if "aws_lambda_powertools" not in self._module_import_heads:
+            return False  # most modules: no need to resolve the callee
+        qualified = self.ctx.qualified_name(func)
+        return qualified is not None and qualified.startswith(_BATCH_UTILITIES)
+
+    def _origin(self, dotted: str) -> str | None:
+        """`dotted`, a qualified name without calls, as "local:<name>" when its first part
+        is a def or class of this module, "ext:<dotted>" when it comes from an import;
+        None for anything else (a parameter, a local variable)."""
+        if dotted.startswith("."):
+            return f"ext:{dotted}"
+        head = dotted.partition(".")[0]
+        if self.ctx.module_final.get(head) == DEFINED:
+            return f"local:{dotted}"
+        if head in self._module_import_heads or any(
+            (scope.bindings.get(name) or "").partition(".")[0] == head
+            for scope in self.ctx.scopes[1:]
+            for name in scope.imported
+        ):
+            return f"ext:{dotted}"
+        return None
+
+    @cached_property
+    def _module_import_heads(self) -> frozenset[str]:
+        """The first parts of what module-level imports bind (`from a.b import c` -> a)."""
+        return frozenset(
+            value.partition(".")[0]
+            for value in self.ctx.module_final.values()
+            if value not in (DEFINED, ASSIGNED)
+        )
+
+    def _record_return(self, node: cst.Return) -> None:
+        """What the function returns an instance of (`return cls(...)`, `return Repo()`,
+        `repo = Repo(); return repo`): a method later called on it runs."""
+        value = node.value
+        if value is None:
+            return
+        state = self._functions[-1]
+        in_method = bool(self._classes) and state.key.rpartition(".")[0] == self._classes[-1]
+        if isinstance(value, cst.Name) and value.value == "self" and in_method:
+            state.returns.append("self")
+            return
+        if isinstance(value, cst.Call):
+            if isinstance(value.func, cst.Name) and value.func.value == "cls" and in_method:
+                state.returns.append("cls")
+                return
+            qualified = self.ctx.qualified_name(value.func)
+        else:
+            made = self.ctx.qualified_name(value)
+            if made is None or not made.endswith("()") or made.count("(") != 1:
+                return
+            qualified = made[:-2]
+        if qualified is not None and "(" not in qualified:
+            maker = self._origin(qualified)
+            if maker is not None:
+                state.returns.append(maker)
 
     def facts(self) -> ModuleFacts:
         states = {state.key: state for state in self._done_functions}
-        classes = set(self._class_keys())
+        class_nodes = self._class_definitions()
+        classes = set(class_nodes)
         shapes = [("." not in state.key, state.node.name.value) for state in self._defined]
         lines = dict(
             zip(
@@ -519,11 +691,22 @@ class Traversal(cst.CSTVisitor):
                 strict=True,
             )
         )
+        statements = list(_module_statements(self.ctx.module.body))
+        star_imports = tuple(
+            dict.fromkeys(
+                "." * len(statement.relative)
+                + (dotted_name(statement.module) or "" if statement.module is not None else "")
+                for statement in statements
+                if isinstance(statement, cst.ImportFrom)
+                and isinstance(statement.names, cst.ImportStar)
+            )
+        )
+        references = _References(states, classes, self._module_aliases(statements))
         functions: dict[str, FunctionFacts] = {}
         for key, state in states.items():
             resolved: list[str] = []
             for kind, value in state.calls:
-                target = self._resolve_call(kind, value, key, states, classes)
+                target = references.resolve(kind, value, key, star=bool(star_imports))
                 if target is not None and target not in resolved:
                     resolved.append(target)
             names, required, varargs, kwonly = _params(state.node)
@@ -540,6 +723,14 @@ class Traversal(cst.CSTVisitor):
                 calls=tuple(resolved),
                 dispatches=tuple(dict.fromkeys(state.dispatches)),
                 decorator_bases=state.decorator_bases,
+                decorator_imports=tuple(dict.fromkeys(state.decorator_imports)),
+                returns=tuple(
+                    dict.fromkeys(
+                        made
+                        for made in (references.returned(value, key) for value in state.returns)
+                        if made is not None
+                    )
+                ),
                 cached=any(d.removesuffix("()") in CACHE_DECORATORS for d in state.decorators),
             )
         # Imports, and module-level names bound to what an import makes (`app =
@@ -551,37 +742,136 @@ class Traversal(cst.CSTVisitor):
             classes=tuple(sorted(c for c in classes if "." not in c)),
             imports=imports,
             routers=tuple(self._routers),
+            class_bases={
+                key: self._class_bases(node, classes) for key, node in class_nodes.items()
+            },
+            star_imports=star_imports,
         )
 
-    def _class_keys(self) -> list[str]:
-        keys: list[str] = []
+    def _class_definitions(self) -> dict[str, cst.ClassDef]:
+        """The classes of the module and the classes nested in them, by key."""
+        found: dict[str, cst.ClassDef] = {}
 
         def walk(body: Sequence[cst.CSTNode], prefix: str) -> None:
             for statement in body:
                 if isinstance(statement, cst.ClassDef):
                     key = f"{prefix}{statement.name.value}"
-                    keys.append(key)
+                    found[key] = statement
                     if isinstance(statement.body, cst.IndentedBlock):
                         walk(statement.body.body, key + ".")
 
         walk(self.ctx.module.body, "")
-        return keys
+        return found
 
-    @staticmethod
-    def _resolve_call(
-        kind: str,
-        value: str,
-        caller: str,
+    def _class_bases(self, node: cst.ClassDef, classes: set[str]) -> tuple[str, ...]:
+        """A class's bases as "local:<class key>" / "ext:<dotted import path>" (read
+        after the traversal: names as the module binds them in the end)."""
+        ctx = self.ctx
+        found: list[str] = []
+        for arg in node.bases:
+            if arg.keyword is not None:
+                continue  # metaclass=...
+            written = dotted_name(arg.value)
+            root = _root_name(arg.value)
+            if written is None or root is None:
+                continue
+            if ctx.is_import_bound(root):
+                qualified = ctx.qualified_name(arg.value)
+                if qualified is not None and "(" not in qualified:
+                    found.append(f"ext:{qualified}")
+            elif written in classes:
+                found.append(f"local:{written}")
+        return tuple(found)
+
+    def _module_aliases(
+        self, statements: list[cst.BaseSmallStatement]
+    ) -> dict[str, tuple[str, str]]:
+        """Module-level names bound to a function (`mk = utils.make_client`, `mk =
+        make_client`, `put = repo.put`, `mk = functools.partial(make_client, "s3")`):
+        what calling them calls. Read after the traversal, so names resolve as the
+        module binds them in the end; the last assignment wins."""
+        ctx = self.ctx
+        aliases: dict[str, tuple[str, str]] = {}
+        for statement in statements:
+            if not isinstance(statement, cst.Assign):
+                continue
+            names = [t.target.value for t in statement.targets if isinstance(t.target, cst.Name)]
+            value = statement.value
+            if (
+                isinstance(value, cst.Call)
+                and ctx.qualified_name(value.func) == "functools.partial"
+                and value.args
+            ):
+                value = value.args[0].value
+            target: tuple[str, str] | None = None
+            if isinstance(value, cst.Name):
+                final = ctx.module_final.get(value.value)
+                if ctx.is_import_bound(value.value):
+                    bound = ctx.lookup(value.value)
+                    target = ("ext", bound) if bound is not None else None
+                elif final == DEFINED:
+                    target = ("local", value.value)
+                elif final == ASSIGNED:
+                    target = ("alias", value.value)
+            elif isinstance(value, cst.Attribute):
+                target = self._attribute_ref(value)
+            for name in names:
+                if target is not None and ctx.module_final.get(name) == ASSIGNED:
+                    aliases[name] = target
+                else:
+                    aliases.pop(name, None)
+        return aliases
+
+
+class _References:
+    """Turns what a function's body refers to into the strings of
+    `FunctionFacts.calls` and `FunctionFacts.returns`, once the whole module is known.
+
+    Kinds recorded during the traversal: "local" (a name bound in the module or an
+    enclosing function), "free" (a name nothing visible binds), "alias" (a module-level
+    name assigned a function), "method" (`self.m` in class C: "C.m"), "member"
+    (`Repo.get` on a class of this module), "instance" (`Repo().get`: "Repo.get"),
+    "chain" (a method of what a callable returns), "hooks" (a batch processor's maker),
+    "ext" (a dotted import path)."""
+
+    def __init__(
+        self,
         states: dict[str, _FunctionState],
         classes: set[str],
+        aliases: dict[str, tuple[str, str]],
+    ) -> None:
+        self.states = states
+        self.classes = classes
+        self.aliases = aliases
+
+    def resolve(
+        self, kind: str, value: str, caller: str, *, star: bool = False, _depth: int = 0
     ) -> str | None:
+        states = self.states
+        classes = self.classes
         if kind == "ext":
             return f"ext:{value}"
         if kind == "method":
             return f"local:{value}" if value in states else None
+        if kind == "member":
+            # Not defined in the class itself: perhaps in a base (found by the reach).
+            if value in states:
+                return f"local:{value}"
+            return f"chain:local:{value}" if value.rpartition(".")[0] in classes else None
         if kind == "instance":
-            cls = value.rpartition(".")[0]
-            return f"local:{value}" if cls in classes and value in states else None
+            cls, _, method = value.rpartition(".")
+            if cls not in classes:
+                return None
+            return f"local:{value}" if value in states else f"chain:local:{cls}#{method}"
+        if kind in ("chain", "hooks"):
+            return f"{kind}:{value}"
+        if kind == "alias":
+            target = self.aliases.get(value)
+            if target is not None and _depth <= 8:
+                # Module level: a bare name there is a module-level function or class.
+                return self.resolve(*target, "", _depth=_depth + 1)
+            # Assigned something else (`handler = wrap(handler)`): a def of that name
+            # still counts, as it always has.
         # A bare name: a function nested in the caller (or an enclosing function),
         # then a module-level function, then a class (its __init__ runs).
         prefix = caller
@@ -592,9 +882,57 @@ class Traversal(cst.CSTVisitor):
             prefix = prefix.rpartition(".")[0]
         if value in states:
             return f"local:{value}"
-        if value in classes and f"{value}.__init__" in states:
-            return f"local:{value}.__init__"
+        if value in classes:
+            if f"{value}.__init__" in states:
+                return f"local:{value}.__init__"
+            return f"chain:local:{value}"  # its __init__ may come from a project base
+        if kind == "free" and star and value not in _BUILTINS and not value.startswith("_"):
+            return f"star:{value}"
         return None
+
+    def returned(self, value: str, caller: str) -> str | None:
+        """A `returns` entry: "local:<name>" must name a function or class of the module."""
+        kind, _, name = value.partition(":")
+        if kind != "local":
+            return value
+        prefix = caller
+        while prefix:
+            if f"{prefix}.{name}" in self.states:
+                return f"local:{prefix}.{name}"
+            prefix = prefix.rpartition(".")[0]
+        if name in self.states or name in self.classes:
+            return value
+        cls, _, method = name.rpartition(".")
+        return value if cls in self.classes and method else None
+
+
+def _module_statements(
+    body: Sequence[cst.BaseStatement | cst.BaseSmallStatement],
+) -> Iterator[cst.BaseSmallStatement]:
+    """The small statements that run at module level, also inside module-level
+    if/try/with blocks, in order."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+            blocks: list[cst.BaseSuite] = [statement.body]
+            if isinstance(statement, cst.If) and statement.orelse is not None:
+                orelse = statement.orelse
+                # `elif`: an If of its own, whose body and branches follow in order.
+                blocks.append(
+                    cst.IndentedBlock(body=[orelse]) if isinstance(orelse, cst.If) else orelse.body
+                )
+            if isinstance(statement, cst.Try):
+                blocks.extend(handler.body for handler in statement.handlers)
+                if statement.orelse is not None:
+                    blocks.append(statement.orelse.body)
+                if statement.finalbody is not None:
+                    blocks.append(statement.finalbody.body)
+            for block in blocks:
+                if isinstance(block, cst.IndentedBlock):
+                    yield from _module_statements(block.body)
+                elif isinstance(block, cst.SimpleStatementSuite):
+                    yield from block.body
 
 
 def _roots(node: cst.BaseExpression) -> set[str]:

@@ -8,7 +8,8 @@ imported only when chosen.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from slint.diagnostics import Applicability, Diagnostic
@@ -20,6 +21,22 @@ REPORTERS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class FixCount:
+    """How many findings of one rule in one file were fixed (or would be)."""
+
+    path: str
+    code: str
+    name: str
+    count: int
+
+
+def count_fixes(diagnostics: Iterable[Diagnostic]) -> tuple[FixCount, ...]:
+    """The findings per file and rule, in no particular order."""
+    counts = Counter((d.path, d.code, d.name) for d in diagnostics)
+    return tuple(FixCount(path, code, name, n) for (path, code, name), n in counts.items())
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     color: bool = False
     quiet: bool = False
@@ -28,6 +45,10 @@ class ReportOptions:
     files_checked: int = 0
     # With --fix: how many findings the fixes removed (None: no fixing was asked for).
     fixed: int | None = None
+    # --show-fixes: list the fixes after the findings, per file and rule.
+    show_fixes: bool = False
+    # With --fix: the findings the fixes removed, per file and rule, over every round.
+    fixed_counts: tuple[FixCount, ...] = ()
 
 
 Renderer = Callable[[Sequence[Diagnostic], ReportOptions], str]

@@ -3,14 +3,17 @@ schema's package data and the SAM translator's invalid templates."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
 import textwrap
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from config_rule_support import positions
 from conftest import REPO, SHARED, lint, write_tree
+from slint.rules.project import config_schema
 
 SERVERLESS = textwrap.dedent(
     """\
@@ -500,3 +503,108 @@ def test_sam_translator_error_templates_do_not_crash(tmp_path: Path) -> None:
     assert not result.errors
     assert not any(d.internal_error for d in result.diagnostics)
     assert len({d.path for d in result.diagnostics}) > 50
+
+
+# -- cfn-lint's data, which SL003 reads without importing cfn-lint ----------------------
+def test_installed_cfn_lint_provides_the_schemas_sl003_reads() -> None:
+    # cfn-lint's data layout is not a public interface; when SL003 cannot read it, every
+    # resource check is skipped without a word and only positions go missing elsewhere.
+    version = importlib.metadata.version("cfn-lint")
+    folder = config_schema._cfnlint_schemas()
+    assert folder is not None
+    assert config_schema._resource_schema("AWS::SQS::Queue") is not None, (
+        f"SL003 cannot read the CloudFormation schemas of cfn-lint {version} ({folder})"
+    )
+    # The SAM resource schemas came with cfn-lint 1.52, the Globals schema with 1.54.
+    assert config_schema._resource_schema("AWS::Serverless::Function") is not None, (
+        f"cfn-lint {version} has no SAM resource schemas: SL003 needs cfn-lint >= 1.54"
+    )
+    assert config_schema._globals_validator() is not None, (
+        f"cfn-lint {version} has no SAM Globals schema: SL003 needs cfn-lint >= 1.54"
+    )
+
+
+_QUEUE_SCHEMA = {
+    "typeName": "AWS::SQS::Queue",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"DelaySeconds": {"type": "integer"}, "QueueName": {"type": "string"}},
+}
+
+
+def _digest_index(folder: Path, index: Path, text: str) -> None:
+    (folder / "resources").mkdir(parents=True)
+    (folder / "resources" / "0123456789abcdef.json").write_text(json.dumps(_QUEUE_SCHEMA))
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text(text)
+
+
+def _layout_since_1_52(folder: Path) -> None:
+    index = json.dumps({"AWS::SQS::Queue": "0123456789abcdef"})
+    _digest_index(folder, folder / "providers" / "us-east-1.json", index)
+
+
+def _layout_1_43_to_1_51(folder: Path) -> None:
+    module = (
+        "# ruff: noqa: E501\nfrom __future__ import annotations\n\n"
+        'types: dict[str, str] = {\n    "AWS::SQS::Queue": "0123456789abcdef",\n}\n'
+    )
+    _digest_index(folder, folder / "providers" / "us_east_1.py", module)
+
+
+def _layout_up_to_1_42(folder: Path) -> None:
+    per_type = folder / "providers" / "us_east_1"
+    per_type.mkdir(parents=True)
+    (per_type / "__init__.py").write_text("")
+    (per_type / "aws-sqs-queue.json").write_text(json.dumps(_QUEUE_SCHEMA))
+
+
+@pytest.fixture
+def fresh_schema_caches() -> Iterator[None]:
+    def clear() -> None:
+        config_schema._cfn_schema_files.cache_clear()
+        config_schema._resource_schema.cache_clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.mark.parametrize("layout", [_layout_since_1_52, _layout_1_43_to_1_51, _layout_up_to_1_42])
+def test_every_cfn_lint_data_layout_is_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_schema_caches: None,
+    layout: Callable[[Path], None],
+) -> None:
+    schemas = tmp_path / "cfnlint" / "data" / "schemas"
+    layout(schemas)
+    monkeypatch.setattr(config_schema, "_cfnlint_schemas", lambda: schemas)
+    # The function makes the template an app; its type is not in this cfn-lint data.
+    template = textwrap.dedent(
+        """\
+        AWSTemplateFormatVersion: '2010-09-09'
+        Resources:
+          Queue:
+            Type: AWS::SQS::Queue
+            Properties:
+              QueueName: orders
+              DelaySecond: 5
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Timout: 5
+        """
+    )
+    write_tree(tmp_path / "app", {"template.yaml": template})
+    result = lint(tmp_path / "app", select=["SL003"])
+    assert [(d.start.row, d.start.column, d.message) for d in result.diagnostics] == [
+        (
+            7,
+            7,
+            "unknown property `DelaySecond` in AWS::SQS::Queue `Queue` "
+            "(did you mean `DelaySeconds`?)",
+        )
+    ]

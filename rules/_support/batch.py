@@ -1,0 +1,279 @@
+"""What the batch and failure rules (SL205, SL206, SL207) read: the trigger's batch
+settings on the config side, and on the code side (through `slint.facts` only, so any
+front end feeds them) the handler's loops over the event's records, which failures
+escape them, which are caught, and whether the handler returns `batchItemFailures`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from slint.app.model import Event, Function, Setting, Unknown, is_known
+from slint.app.project import LinkedHandler, ReachedFunction
+from slint.facts import Behaviour, Call, ExceptClause, Loop, Raise, Return, Value
+
+from .config import number
+
+FAILURES_KEY = "batchItemFailures"
+ITEM_KEY = "itemIdentifier"
+REPORT_TYPE = "ReportBatchItemFailures"
+# AWS's batch size when none is set.
+DEFAULT_BATCH = {"sqs": 10, "stream": 100, "kafka": 100, "mq": 100}
+# Sources that redeliver or retry a failed invocation, or send it to a DLQ.
+QUEUE_KINDS = frozenset({"sqs", "stream", "kafka", "mq"})
+_LOG_METHODS = frozenset(
+    {
+        "debug",
+        "info",
+        "warning",
+        "warn",
+        "error",
+        "exception",
+        "critical",
+        "fatal",
+        "log",
+        "print_exc",
+        "format_exc",
+        "print_exception",
+        "format_exception",
+        "msg",
+    }
+)
+_LOG_OBJECTS = ("log", "logger", "logging", "_log", "_logger", "traceback", "structlog")
+_COLLECT_METHODS = frozenset({"append", "add", "extend", "insert", "appendleft"})
+# Calls that cannot fail on a record in a way worth a retry.
+_HARMLESS = frozenset(
+    {"print", "len", "str", "repr", "isinstance", "type", "id", "bool", "list", "dict", "set"}
+)
+# What tells Powertools' batch utility is at work (it reports failures itself).
+_POWERTOOLS_BATCH = (
+    "process_partial_response",
+    "async_process_partial_response",
+    "batch_processor",
+    "async_batch_processor",
+    "sqs_batch_processor",
+)
+
+
+def describe(event: Event) -> str:
+    """`serverless.yml:28: sqs event, batchSize 10`."""
+    size = batch_size(event)
+    text = f"{event.file}:{event.at.row}: {event.kind} event"
+    if event.kind == "stream" and event.stream_type:
+        text = f"{event.file}:{event.at.row}: {event.stream_type} stream event"
+    if isinstance(size, int):
+        configured = event.batch_size is not None and event.batch_size.present
+        text += f", batch size {size}" + ("" if configured else " (the default)")
+    return text
+
+
+def batch_size(event: Event) -> int | Unknown | None:
+    """The event's batch size: AWS's default when unset, Unknown when it cannot be known."""
+    setting = event.batch_size
+    if setting is None or not setting.present:
+        return DEFAULT_BATCH.get(event.kind)
+    if not setting.known:
+        return Unknown("batch size")
+    value = number(setting.value)
+    return int(value) if value is not None else Unknown("batch size")
+
+
+def reports_item_failures(event: Event) -> bool | None:
+    """Is `ReportBatchItemFailures` enabled on the event (None: cannot tell)?"""
+    setting: Setting[Any] | None = event.report_batch_item_failures
+    if setting is None or not setting.present:
+        return False
+    value = setting.value
+    if not is_known(value):
+        return None
+    values = value if isinstance(value, list) else [value]
+    return any(item == REPORT_TYPE for item in values)
+
+
+def batch_events(function: Function) -> Iterator[Event]:
+    """The enabled SQS and stream events that hand the function more than one record."""
+    for event in function.events:
+        if event.kind not in ("sqs", "stream"):
+            continue
+        enabled = event.enabled.value if event.enabled is not None else None
+        if enabled is False or (isinstance(enabled, str) and enabled.lower() == "false"):
+            continue
+        size = batch_size(event)
+        if isinstance(size, int) and size > 1:
+            yield event
+
+
+# -- the code side --------------------------------------------------------------------------
+def is_logging(call: Call) -> bool:
+    """A log line (or `print`): nobody retries or alarms on it."""
+    if call.name in ("print", "builtins.print"):
+        return True
+    if call.method in _LOG_METHODS:
+        receiver = (call.receiver.text if call.receiver is not None else "").lower()
+        root = call.name.split(".")[0].lower()
+        return receiver.endswith(_LOG_OBJECTS) or root in ("logging", "traceback", "structlog")
+    return False
+
+
+def is_work(call: Call) -> bool:
+    """A call that may fail on a bad record (not a log line, not collecting a result)."""
+    if is_logging(call) or call.name in _HARMLESS:
+        return False
+    return call.method not in _COLLECT_METHODS
+
+
+@dataclass(frozen=True)
+class RecordLoop:
+    function: ReachedFunction
+    index: int
+
+    @property
+    def loop(self) -> Loop:
+        return self.function.behaviour.loops[self.index]
+
+
+def record_loops(handler: LinkedHandler) -> list[RecordLoop]:
+    """Loops over the event's records in the handler and the functions it reaches."""
+    return [
+        RecordLoop(reached, index)
+        for reached in handler.reached
+        for index, loop in enumerate(reached.behaviour.loops)
+        if loop.records
+    ]
+
+
+def _handled_inside(behaviour: Behaviour, loop: int, tries: tuple[int, ...]) -> bool:
+    """Is a node with these enclosing `try`s caught, inside the loop, by a clause that
+    catches everything and does not raise again?"""
+    for index in tries:
+        block = behaviour.tries[index]
+        if loop in block.loops and block.handles_all:
+            return True
+    return False
+
+
+def escape(record_loop: RecordLoop) -> Raise | Call | None:
+    """The first `raise`, or work outside a `try` that handles every failure, that lets an
+    exception out of one pass of the loop (and so fails the whole batch)."""
+    behaviour = record_loop.function.behaviour
+    index = record_loop.index
+    for raised in behaviour.raises:
+        if index in raised.loops and not _handled_inside(behaviour, index, raised.tries):
+            return raised
+    for call in behaviour.calls:
+        if (
+            index in call.loops
+            and call.handler is None
+            and is_work(call)
+            and not _handled_inside(behaviour, index, call.tries)
+        ):
+            return call
+    return None
+
+
+@dataclass(frozen=True)
+class CaughtFailure:
+    """An `except` clause inside a record loop that does not raise again."""
+
+    function: ReachedFunction
+    try_index: int
+    clause_index: int
+
+    @property
+    def clause(self) -> ExceptClause:
+        return self.function.behaviour.tries[self.try_index].clauses[self.clause_index]
+
+    def calls(self) -> list[Call]:
+        where = (self.try_index, self.clause_index)
+        return [c for c in self.function.behaviour.calls if c.handler == where]
+
+    def reports_in_return(self) -> bool:
+        """`except ...: return {"batchItemFailures": [...]}` answers for the record
+        itself (a stream handler stopping at the first failure)."""
+        where = (self.try_index, self.clause_index)
+        return any(
+            returned.handler == where
+            and returned.value is not None
+            and returned.value.item(FAILURES_KEY) is not None
+            for returned in self.function.behaviour.returns
+        )
+
+    def collected_into(self) -> list[tuple[str, Value | None]]:
+        """The lists it adds to (`failures.append({...})`), with what it adds."""
+        found = []
+        for call in self.calls():
+            if call.method in _COLLECT_METHODS and call.receiver is not None:
+                added = call.arguments[0].value if call.arguments else None
+                found.append((call.receiver.text, added))
+        return found
+
+
+def caught_failures(record_loop: RecordLoop) -> list[CaughtFailure]:
+    behaviour = record_loop.function.behaviour
+    found = []
+    for try_index, block in enumerate(behaviour.tries):
+        if record_loop.index not in block.loops:
+            continue
+        for clause_index, clause in enumerate(block.clauses):
+            if not clause.raises:
+                found.append(CaughtFailure(record_loop.function, try_index, clause_index))
+    return found
+
+
+@dataclass(frozen=True)
+class FailureResponse:
+    """How the handler answers for the records that failed."""
+
+    powertools: bool  # Powertools' batch utility builds the response
+    returned: tuple[tuple[ReachedFunction, Return, Value], ...]  # `batchItemFailures` values
+    misspelt: tuple[tuple[ReachedFunction, Return, str], ...]  # a key that is almost it
+
+    @property
+    def reports(self) -> bool:
+        return self.powertools or bool(self.returned)
+
+    def returns_list(self, name: str) -> bool:
+        """Does a returned `batchItemFailures` value read the list `name`?"""
+        return any(name in value.names or value.text == name for _, _, value in self.returned)
+
+
+def failure_response(handler: LinkedHandler) -> FailureResponse:
+    powertools = False
+    returned: list[tuple[ReachedFunction, Return, Value]] = []
+    misspelt: list[tuple[ReachedFunction, Return, str]] = []
+    for reached in handler.reached:
+        decorators = reached.facts.decorators
+        if any(d.removesuffix("()").endswith(_POWERTOOLS_BATCH) for d in decorators):
+            powertools = True
+        for call in reached.behaviour.calls:
+            if call.name.endswith(_POWERTOOLS_BATCH) or (
+                call.method == "response"
+                and "Processor" in call.name
+                and call.name.startswith("aws_lambda_powertools")
+            ):
+                powertools = True
+        for returned_value in reached.behaviour.returns:
+            value = returned_value.value
+            if value is None:
+                continue
+            found = value.item(FAILURES_KEY)
+            if found is not None:
+                returned.append((reached, returned_value, found))
+                continue
+            for key in value.keys:
+                if _almost(key):
+                    misspelt.append((reached, returned_value, key))
+    return FailureResponse(powertools, tuple(returned), tuple(misspelt))
+
+
+def _almost(key: str) -> bool:
+    squashed = key.lower().replace("_", "").replace("-", "")
+    return key != FAILURES_KEY and squashed in ("batchitemfailures", "batchitemfailure")
+
+
+def item_key_problem(added: Value | None) -> str | None:
+    """A dict added to the failures whose key is not `itemIdentifier`."""
+    if added is None or not added.keys or ITEM_KEY in added.keys:
+        return None
+    return added.keys[0]

@@ -1,0 +1,408 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from textwrap import dedent
+
+from slint.api import CrossRule, Invalid, Severity, Valid
+from slint.app.model import ASYNC_KINDS, Event, Function
+from slint.app.project import LinkedHandler, ReachedFunction
+from slint.diagnostics import Diagnostic
+from slint.facts import Call, ExceptClause, Return
+from slint.settings import Settings
+
+from .._support.batch import (
+    FAILURES_KEY,
+    QUEUE_KINDS,
+    FailureResponse,
+    describe,
+    failure_response,
+    is_logging,
+    is_work,
+    reports_item_failures,
+)
+from .._support.config import is_disabled
+
+_COLLECT = frozenset({"append", "add", "extend", "insert", "appendleft"})
+
+
+class SwallowedException(CrossRule):
+    """
+    ## What it does
+    Reports a handler triggered by an asynchronous source (S3, SNS, EventBridge,
+    schedules, CloudWatch Logs, IoT), a queue or a stream (SQS, DynamoDB, Kinesis,
+    Kafka, MQ) that catches every exception (`except Exception:`, `except
+    BaseException:`, a bare `except:`) around its work and then carries on: the clause
+    neither raises again nor makes the failure visible (returns it in
+    `batchItemFailures`, sends it to a queue or topic, records a metric). Logging the
+    error and going on is swallowing it, and so is collecting the failures in a list
+    that is never returned. The `try` may be in the handler or in a loop over the
+    records of a function the handler calls. Reported on the handler; the message
+    names the `except` clause and the trigger.
+
+    Left alone: clauses that raise again (also `raise Other(...) from error`), catch
+    specific exceptions only, or report the failure; Powertools' batch utility; SQS
+    and stream events with `ReportBatchItemFailures` (SL206 checks those).
+
+    ## Why is this bad?
+    For these sources a normal return means success. Lambda deletes the SQS message,
+    moves the stream on, and never retries the asynchronous event or sends it to the
+    dead-letter queue or on-failure destination. The failed work is lost without a
+    trace that an alarm could see: an error rate of zero while data disappears.
+
+    ## Example
+    ```python
+    def main(event, context):
+        try:
+            process(event)
+        except Exception:
+            logger.exception("processing failed")  # and the event is gone
+    ```
+
+    ## Use instead
+    ```python
+    def main(event, context):
+        try:
+            process(event)
+        except Exception:
+            logger.exception("processing failed")
+            raise  # Lambda retries it, then sends it to the DLQ / on-failure destination
+    ```
+
+    ## Fix
+    There is no automatic fix: raise the error again (after logging it), catch only
+    the errors you can really handle, or report each failed record in
+    `batchItemFailures` with `ReportBatchItemFailures` enabled.
+    """
+
+    code = "SL207"
+    name = "swallowed-exception"
+    severity = Severity.WARNING
+
+    def check_function(
+        self, function: Function, handler: LinkedHandler | None, settings: Settings
+    ) -> Iterable[Diagnostic]:
+        if handler is None or handler.function is None or not handler.reached:
+            return
+        event = _trigger(function)
+        if event is None:
+            return
+        response = failure_response(handler)
+        if response.powertools:
+            return
+        found = _swallowing(handler, response)
+        if found is None:
+            return
+        reached, clause = found
+        span = handler.behaviour.span
+        assert span is not None
+        caught = "`except:`" if not clause.catches else f"`except {', '.join(clause.catches)}`"
+        yield self.make_diagnostic(
+            handler.display,
+            span.start,
+            span.end,
+            f"`{handler.function.name}` catches every exception ({caught} at "
+            f"{reached.where(clause.span.line)}) and returns normally: for the "
+            f"{describe(event)} that is a success, so the failure is never retried, never "
+            "reaches a dead-letter queue and no alarm sees it. Raise it again after "
+            "logging, or report the failed records",
+        )
+
+    valid = (
+        Valid(
+            dedent("""\
+                import logging
+
+                logger = logging.getLogger()
+
+
+                def main(event, context):
+                    try:
+                        print(event["detail"])
+                    except Exception:
+                        logger.exception("failed")
+                        raise
+                """),
+            files={
+                "serverless.yml": dedent("""\
+                    service: jobs
+                    provider:
+                      name: aws
+                      runtime: python3.12
+                    functions:
+                      nightly:
+                        handler: handler.main
+                        events:
+                          - schedule: rate(1 day)
+                    """)
+            },
+        ),
+        # An API answers the client: a 500 is how it reports the failure.
+        Valid(
+            dedent("""\
+                def main(event, context):
+                    try:
+                        return {"statusCode": 200, "body": handle(event)}
+                    except Exception:
+                        return {"statusCode": 500}
+
+
+                def handle(event):
+                    return event["body"]
+                """),
+            files={
+                "serverless.yml": dedent("""\
+                    service: api
+                    provider:
+                      name: aws
+                      runtime: python3.12
+                    functions:
+                      create:
+                        handler: handler.main
+                        events:
+                          - httpApi: POST /orders
+                    """)
+            },
+        ),
+        # Specific errors only: everything else still fails the invocation.
+        Valid(
+            dedent("""\
+                import json
+
+
+                def main(event, context):
+                    for record in event["Records"]:
+                        try:
+                            json.loads(record["Sns"]["Message"])
+                        except json.JSONDecodeError:
+                            continue
+                """),
+            files={
+                "template.yaml": dedent("""\
+                    Transform: AWS::Serverless-2016-10-31
+                    Resources:
+                      Worker:
+                        Type: AWS::Serverless::Function
+                        Properties:
+                          Runtime: python3.12
+                          Handler: handler.main
+                          Events:
+                            Topic:
+                              Type: SNS
+                              Properties:
+                                Topic: arn:aws:sns:us-east-1:123456789012:orders
+                    """)
+            },
+        ),
+        # The failure goes to a queue of its own: visible and replayable.
+        Valid(
+            dedent("""\
+                import os
+
+                import boto3
+
+                sqs = boto3.client("sqs")
+
+
+                def main(event, context):
+                    try:
+                        print(event["detail"])
+                    except Exception:
+                        sqs.send_message(QueueUrl=os.environ["FAILED"], MessageBody="x")
+                """),
+            files={
+                "serverless.yml": dedent("""\
+                    service: jobs
+                    provider:
+                      name: aws
+                      runtime: python3.12
+                    functions:
+                      nightly:
+                        handler: handler.main
+                        events:
+                          - eventBridge:
+                              pattern:
+                                source: [orders]
+                    """)
+            },
+        ),
+    )
+    invalid = (
+        Invalid(
+            dedent("""\
+                import logging
+
+                logger = logging.getLogger()
+
+
+                def main(event, context):
+                    try:
+                        resize(event["Records"][0]["s3"]["object"]["key"])
+                    except Exception as error:
+                        logger.error("failed: %s", error)
+                    return {"ok": True}
+
+
+                def resize(key):
+                    return key
+                """),
+            files={
+                "serverless.yml": dedent("""\
+                    service: images
+                    provider:
+                      name: aws
+                      runtime: python3.12
+                    functions:
+                      resize:
+                        handler: handler.main
+                        events:
+                          - s3:
+                              bucket: uploads
+                              event: s3:ObjectCreated:*
+                    """)
+            },
+            line=6,
+            column=5,
+            message="catches every exception (`except Exception` at handler.py:9)",
+        ),
+        # Collected, never returned.
+        Invalid(
+            dedent("""\
+                def main(event, context):
+                    failed = []
+                    for record in event["Records"]:
+                        try:
+                            handle(record["body"])
+                        except:
+                            failed.append(record["messageId"])
+                    return {"processed": len(event["Records"])}
+
+
+                def handle(body):
+                    return body
+                """),
+            files={
+                "template.yaml": dedent("""\
+                    Transform: AWS::Serverless-2016-10-31
+                    Resources:
+                      Worker:
+                        Type: AWS::Serverless::Function
+                        Properties:
+                          Runtime: python3.12
+                          Handler: handler.main
+                          Events:
+                            Orders:
+                              Type: SQS
+                              Properties:
+                                Queue: arn:aws:sqs:us-east-1:123456789012:orders
+                    """)
+            },
+            line=1,
+            column=5,
+            message="`except:` at handler.py:6",
+        ),
+        Invalid(
+            dedent("""\
+                def main(event, context):
+                    try:
+                        handle(event)
+                    except BaseException:
+                        pass
+
+
+                def handle(event):
+                    return event["detail"]
+                """),
+            files={
+                "template.json": dedent("""\
+                    {
+                      "Resources": {
+                        "Worker": {
+                          "Type": "AWS::Lambda::Function",
+                          "Properties": {
+                            "Runtime": "python3.12",
+                            "Handler": "handler.main",
+                            "Code": "."
+                          }
+                        },
+                        "Rule": {
+                          "Type": "AWS::Events::Rule",
+                          "Properties": {
+                            "EventPattern": {"source": ["orders"]},
+                            "Targets": [{"Arn": {"Fn::GetAtt": ["Worker", "Arn"]}, "Id": "w"}]
+                          }
+                        }
+                      }
+                    }
+                    """)
+            },
+            line=1,
+            column=5,
+            message="eventbridge event",
+        ),
+    )
+
+
+def _trigger(function: Function) -> Event | None:
+    """The first event for which a normal return means success and drops the work."""
+    for event in function.events:
+        if is_disabled(event):
+            continue
+        if event.kind in ASYNC_KINDS:
+            return event
+        if event.kind in QUEUE_KINDS:
+            if event.kind in ("sqs", "stream") and reports_item_failures(event) is not False:
+                continue  # SL206 judges what a handler with partial responses returns
+            return event
+    return None
+
+
+def _swallowing(
+    handler: LinkedHandler, response: FailureResponse
+) -> tuple[ReachedFunction, ExceptClause] | None:
+    """The first clause that catches everything around real work and hides the failure.
+    The handler's own `try`s count, and those in loops over the records anywhere."""
+    for reached in handler.reached:
+        behaviour = reached.behaviour
+        for try_index, block in enumerate(behaviour.tries):
+            in_records = any(behaviour.loops[i].records for i in block.loops)
+            if reached.depth > 0 and not in_records:
+                continue
+            covered = [c for c in behaviour.calls if try_index in c.tries and is_work(c)]
+            if not covered:
+                continue
+            for clause_index, clause in enumerate(block.clauses):
+                if not clause.broad or clause.raises:
+                    continue
+                calls = [c for c in behaviour.calls if c.handler == (try_index, clause_index)]
+                if not _hides(calls, response):
+                    continue
+                if clause.exits == "return" and _returns_failure(
+                    behaviour.returns, try_index, clause_index
+                ):
+                    continue  # `except: return {"batchItemFailures": [...]}`
+                return reached, clause
+    return None
+
+
+def _hides(calls: list[Call], response: FailureResponse) -> bool:
+    """Does an `except` body with these calls keep the failure to itself?"""
+    for call in calls:
+        if is_logging(call):
+            continue
+        if call.method in _COLLECT and call.receiver is not None:
+            if response.returns_list(call.receiver.text):
+                return False  # it becomes part of the returned batchItemFailures
+            continue
+        if is_work(call):
+            return False  # sends, stores or counts it somewhere: visible
+    return True
+
+
+def _returns_failure(returns: Iterable[Return], try_index: int, clause_index: int) -> bool:
+    """`except: return {"batchItemFailures": [...]}` reports the failure."""
+    return any(
+        returned.handler == (try_index, clause_index)
+        and returned.value is not None
+        and returned.value.item(FAILURES_KEY) is not None
+        for returned in returns
+    )

@@ -1,0 +1,236 @@
+"""What a handler does, as plain data that no parser's types leak into.
+
+Cross rules (SL201, SL205-SL208, ...) reason about the code a handler runs on every
+invocation: which calls it makes and with which arguments, which loops it runs over
+the event's records, which `try` blocks cover which work and what their handlers do
+with a failure, what it returns. A front end turns one language's syntax tree into
+these facts (`slint.python.behaviour` for Python, through the standard library's
+`ast`); the rules read only the facts, so a second front end (JavaScript and
+TypeScript through tree-sitter) feeds the same rules without changing them.
+
+All positions are 1-based rows and 1-based character columns. Every index into
+`Behaviour.loops` / `Behaviour.tries` refers to the same function's `Behaviour`.
+The data is frozen and picklable: workers and the cache can return it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slint.diagnostics import Location
+
+
+@dataclass(frozen=True)
+class Span:
+    start: Location
+    end: Location
+
+    @property
+    def line(self) -> int:
+        return self.start.row
+
+
+@dataclass(frozen=True)
+class Value:
+    """What an expression is, as far as a rule can tell without running it.
+
+    text: the source as written (shortened past 160 characters).
+    literal: the value of a string, number, boolean or None literal (None otherwise;
+      check `is_literal`).
+    prefix/suffix: the fixed text at the start/end of a string built from pieces
+      (`f"thumbs/{key}"` has prefix "thumbs/"); the whole text for a plain literal.
+    env: the environment variable it reads (`os.environ["BUCKET"]`, `os.getenv("B")`,
+      through a variable assigned from one).
+    origin: the qualified name of what built it, for an object made by a call
+      (`boto3.client("s3")` -> "boto3.client()", `table.put_item` results excluded).
+    service: the AWS service of an SDK client or resource it holds: "s3", "sqs",
+      "dynamodb", and for resource objects "dynamodb.Table", "s3.Bucket", "s3.Object".
+    event_path: where in a handler's input it comes from, rooted at a parameter or a
+      loop variable: "event.Records[].s3.bucket.name", "record.body".
+    keys: the keys of a dictionary literal (also one assigned to the name first).
+    items: for a dictionary literal, each key with its value.
+    names: the names it reads, dotted and resolved through imports and local
+      assignments ("record", "context.aws_request_id", "uuid.uuid4").
+    """
+
+    text: str
+    literal: str | int | float | bool | None = None
+    is_literal: bool = False
+    prefix: str | None = None
+    suffix: str | None = None
+    env: str | None = None
+    origin: str | None = None
+    service: str | None = None
+    event_path: str | None = None
+    keys: tuple[str, ...] = ()
+    items: tuple[tuple[str, Value], ...] = ()
+    names: tuple[str, ...] = ()
+
+    def item(self, key: str) -> Value | None:
+        for name, value in self.items:
+            if name == key:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Argument:
+    keyword: str | None  # None for a positional argument
+    position: int  # index among the positional arguments, -1 for a keyword
+    value: Value
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call in a function's body.
+
+    name: the callee, qualified through imports and assignments
+      ("boto3.client().put_object", "requests.post", "process_record", "print").
+    method: the last part of the callee's name ("put_object").
+    receiver: the object a method is called on (None for a plain function call).
+    loops: indices of the enclosing loops, outermost first.
+    tries: indices of the `try` statements whose body holds the call, outermost first.
+    handler: (try index, handler index) of the `except` clause that holds it, if any.
+    """
+
+    name: str
+    method: str
+    receiver: Value | None
+    arguments: tuple[Argument, ...]
+    span: Span
+    loops: tuple[int, ...] = ()
+    tries: tuple[int, ...] = ()
+    handler: tuple[int, int] | None = None
+    awaited: bool = False
+
+    def argument(self, keyword: str, position: int | None = None) -> Value | None:
+        for argument in self.arguments:
+            if argument.keyword == keyword or (
+                position is not None and argument.position == position
+            ):
+                return argument.value
+        return None
+
+    def has_keyword(self, keyword: str) -> bool:
+        return any(argument.keyword == keyword for argument in self.arguments)
+
+    @property
+    def has_unpacked_keywords(self) -> bool:
+        """Called with `**kwargs`: any keyword may be in there."""
+        return any(argument.keyword == "**" for argument in self.arguments)
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A `for` or `while` loop.
+
+    iterable: what a `for` iterates over. records: it iterates the records of the
+    event (`event["Records"]`, `event.get("Records", [])`, a name assigned from it,
+    Powertools `event.records`). infinite: `while True` (or another constant truth).
+    """
+
+    kind: str  # "for" or "while"
+    span: Span
+    target: str | None = None
+    iterable: Value | None = None
+    records: bool = False
+    infinite: bool = False
+    loops: tuple[int, ...] = ()
+    tries: tuple[int, ...] = ()
+    handler: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ExceptClause:
+    """One `except` clause and what it does with the failure.
+
+    catches: the qualified exception names it catches (() for a bare `except:`).
+    broad: it catches every error (bare, `Exception`, `BaseException`).
+    reraises: every path out of it raises (`raise`, `raise X from e`).
+    exits: it ends with `return`, `break` or `continue` (the work after it is skipped).
+    """
+
+    span: Span
+    catches: tuple[str, ...]
+    broad: bool
+    reraises: bool
+    raises: bool  # it raises on some path
+    exits: str | None  # "return", "break", "continue" or None
+
+
+@dataclass(frozen=True)
+class Try:
+    span: Span
+    body_end: int  # the last line of the `try` body
+    clauses: tuple[ExceptClause, ...]
+    has_finally: bool
+    loops: tuple[int, ...] = ()
+    tries: tuple[int, ...] = ()
+    handler: tuple[int, int] | None = None
+
+    @property
+    def handles_all(self) -> bool:
+        """A clause catches every error and does not raise it again."""
+        return any(clause.broad and not clause.raises for clause in self.clauses)
+
+
+@dataclass(frozen=True)
+class Return:
+    span: Span
+    value: Value | None  # None for a bare `return`
+    loops: tuple[int, ...] = ()
+    tries: tuple[int, ...] = ()
+    handler: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Raise:
+    span: Span
+    bare: bool  # `raise` re-raising the error being handled
+    loops: tuple[int, ...] = ()
+    tries: tuple[int, ...] = ()
+    handler: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    """`if <test>: return/continue` (a guard that skips the rest of the work).
+
+    names: what the test reads; methods: the methods it calls on them
+    (`key.startswith("thumbs/")` -> names ("key",), methods ("startswith",)).
+    """
+
+    span: Span
+    names: tuple[str, ...]
+    methods: tuple[str, ...]
+    strings: tuple[str, ...]  # string literals in the test
+    exit: str  # "return" or "continue"
+    loops: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """Everything one function does that cross rules read."""
+
+    span: Span | None = None  # the function's name in its definition
+    parameters: tuple[str, ...] = ()
+    calls: tuple[Call, ...] = ()
+    loops: tuple[Loop, ...] = ()
+    tries: tuple[Try, ...] = ()
+    returns: tuple[Return, ...] = ()
+    raises: tuple[Raise, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    # Names assigned to values inside the function, last assignment wins.
+    locals: tuple[tuple[str, Value], ...] = ()
+
+    def local(self, name: str) -> Value | None:
+        for bound, value in reversed(self.locals):
+            if bound == name:
+                return value
+        return None
+
+    def in_loop(self, node: Call | Raise | Return | Try, loop: int) -> bool:
+        return loop in node.loops
+
+
+EMPTY = Behaviour()
