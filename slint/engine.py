@@ -25,7 +25,7 @@ from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, discover, display_path
 from slint.python.analyze import ModuleResult, PendingDiagnostic, analyze_module
 from slint.python.facts import ModuleFacts
-from slint.reachability import deployed_roots, per_invocation
+from slint.reachability import Reachability, deployed_roots, per_invocation
 from slint.registry import Registry
 from slint.suppression import Suppression, apply_suppressions, parse_suppressions
 
@@ -76,6 +76,7 @@ class Engine:
         self._validated: set[int] = set()
         self._finder = ConfigFinder()
         self._reach: dict[tuple[Path, str, tuple[str, ...]], tuple[ReachedFunction, ...]] = {}
+        self._reachability: tuple[dict[Path, ModuleFacts], Reachability] | None = None
 
     def enabled_codes(self, source_file: SourceFile) -> frozenset[str]:
         settings = source_file.settings
@@ -382,7 +383,9 @@ class Engine:
         cached = self._reach.get(cache_key)
         if cached is not None:
             return cached
-        reach = per_invocation(modules, {module: (key,)}, roots)
+        if self._reachability is None or self._reachability[0] is not modules:
+            self._reachability = (modules, Reachability(modules))
+        reach = self._reachability[1].from_handler((module, key), roots.get((module, key), ()))
         found: list[ReachedFunction] = []
         for (path, function_key), where in sorted(
             reach.items(), key=lambda item: (item[1].depth, str(item[0][0]), item[0][1])

@@ -637,3 +637,26 @@ def _walk(resolver: _Resolver, starts: Iterable[FunctionRef]) -> dict[FunctionRe
                 if routed not in reached:
                     queue.append((routed, following))
     return reached
+
+
+class Reachability:
+    """What each handler runs per invocation, one handler at a time (the cross rules
+    need each handler's own reach), sharing the resolution work of a run."""
+
+    def __init__(self, modules: Mapping[Path, ModuleFacts]) -> None:
+        self._project = _Project(modules)
+        self._resolvers: dict[ImportRoots | None, _Resolver] = {}
+
+    def from_handler(
+        self, ref: FunctionRef, roots: Sequence[ImportRoots] = ()
+    ) -> dict[FunctionRef, Reach]:
+        reached: dict[FunctionRef, Reach] = {}
+        for context in dict.fromkeys(roots or (None,)):
+            resolver = self._resolvers.get(context)
+            if resolver is None:
+                resolver = self._resolvers[context] = _Resolver(self._project, context)
+            for found, reach in _walk(resolver, [ref]).items():
+                known = reached.get(found)
+                if known is None or reach.depth < known.depth:
+                    reached[found] = reach
+        return reached

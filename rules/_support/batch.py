@@ -46,6 +46,32 @@ _COLLECT_METHODS = frozenset({"append", "add", "extend", "insert", "appendleft"}
 _HARMLESS = frozenset(
     {"print", "len", "str", "repr", "isinstance", "type", "id", "bool", "list", "dict", "set"}
 )
+# Methods of strings and containers that do not fail on data a record carries.
+_HARMLESS_METHODS = frozenset(
+    {
+        "split",
+        "rsplit",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "replace",
+        "startswith",
+        "endswith",
+        "join",
+        "format",
+        "get",
+        "items",
+        "keys",
+        "values",
+        "copy",
+        "setdefault",
+        "update",
+        "pop",
+        "count",
+    }
+)
 # What tells Powertools' batch utility is at work (it reports failures itself).
 _POWERTOOLS_BATCH = (
     "process_partial_response",
@@ -119,6 +145,8 @@ def is_logging(call: Call) -> bool:
 def is_work(call: Call) -> bool:
     """A call that may fail on a bad record (not a log line, not collecting a result)."""
     if is_logging(call) or call.name in _HARMLESS:
+        return False
+    if call.receiver is not None and call.method in _HARMLESS_METHODS:
         return False
     return call.method not in _COLLECT_METHODS
 
@@ -213,8 +241,8 @@ def caught_failures(record_loop: RecordLoop) -> list[CaughtFailure]:
     behaviour = record_loop.function.behaviour
     found = []
     for try_index, block in enumerate(behaviour.tries):
-        if record_loop.index not in block.loops:
-            continue
+        if record_loop.index not in block.loops or block.handler is not None:
+            continue  # a `try` inside an `except` handles the handling's own failure
         for clause_index, clause in enumerate(block.clauses):
             if not clause.raises:
                 found.append(CaughtFailure(record_loop.function, try_index, clause_index))

@@ -364,6 +364,8 @@ def _swallowing(
     for reached in handler.reached:
         behaviour = reached.behaviour
         for try_index, block in enumerate(behaviour.tries):
+            if block.handler is not None:
+                continue  # a `try` inside an `except` handles the handling's own failure
             in_records = any(behaviour.loops[i].records for i in block.loops)
             if reached.depth > 0 and not in_records:
                 continue
