@@ -102,6 +102,8 @@ class Call:
     tries: tuple[int, ...] = ()
     handler: tuple[int, int] | None = None
     awaited: bool = False
+    # Indices of the `Condition`s (the `if` branches) that hold the call, outermost first.
+    conditions: tuple[int, ...] = ()
 
     def argument(self, keyword: str, position: int | None = None) -> Value | None:
         for argument in self.arguments:
@@ -209,6 +211,20 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One branch of an `if`: the body (`negated` False) or the `else` part (True), with
+    what its test reads (`if not key.startswith("thumbs/"):` -> names ("key",), methods
+    ("startswith",), strings ("thumbs/",), `negated_test` True for the `not`)."""
+
+    span: Span  # the `if` statement
+    names: tuple[str, ...]
+    methods: tuple[str, ...]
+    strings: tuple[str, ...]
+    negated: bool  # the `else` branch
+    negated_test: bool = False
+
+
+@dataclass(frozen=True)
 class Behaviour:
     """Everything one function does that cross rules read."""
 
@@ -220,6 +236,7 @@ class Behaviour:
     returns: tuple[Return, ...] = ()
     raises: tuple[Raise, ...] = ()
     skips: tuple[Skip, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     # Names assigned to values inside the function, last assignment wins.
     locals: tuple[tuple[str, Value], ...] = ()
 

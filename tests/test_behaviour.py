@@ -147,3 +147,28 @@ def test_facts_are_picklable_and_bad_input_gives_nothing() -> None:
     assert behaviours("def broken(:\n") == {}
     deep = "def f(event, context):\n    return " + "(" * 150 + "1" + ")" * 150 + "\n"
     assert "f" in behaviours(deep)
+
+
+def test_conditions_that_hold_a_call_and_values_through_calls() -> None:
+    source = dedent("""\
+        import uuid
+        from urllib.parse import unquote_plus
+
+
+        def handler(event, context):
+            key = unquote_plus(event["Records"][0]["s3"]["object"]["key"])
+            if not key.startswith("thumbs/"):
+                put(key, "out/%s.png" % key)
+            else:
+                skip(str(uuid.uuid4()))
+        """)
+    behaviour = behaviours(source)["handler"]
+    put, skip = _call(behaviour, "put"), _call(behaviour, "skip")
+    body, orelse = (behaviour.conditions[i] for i in (*put.conditions, *skip.conditions))
+    assert (body.negated, orelse.negated) == (False, True)
+    assert body.negated_test and body.methods == ("startswith",) and body.names == ("key",)
+    assert body.span.start == Location(7, 5)
+    key = put.arguments[0].value
+    assert key.event_path == "event.Records[].s3.object.key"
+    assert put.arguments[1].value.prefix == "out/"
+    assert "uuid.uuid4" in skip.arguments[0].value.names

@@ -18,6 +18,7 @@ from slint.facts import (
     Argument,
     Behaviour,
     Call,
+    Condition,
     ExceptClause,
     Loop,
     Raise,
@@ -36,6 +37,10 @@ _SDK_ROOTS = ("boto3", "aioboto3", "aiobotocore", "botocore")
 # Resource sub-objects: `dynamodb.Table(name)` holds the service "dynamodb.Table".
 _RESOURCE_OBJECTS = frozenset({"Table", "Bucket", "Object", "Queue", "Topic", "ObjectSummary"})
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get"})
+# Calls that return their argument in another form.
+_DECODERS = frozenset(
+    {"urllib.parse.unquote_plus", "urllib.parse.unquote", "str", "urllib.unquote_plus"}
+)
 
 
 def behaviours(source: str) -> dict[str, Behaviour]:
@@ -182,6 +187,7 @@ class _Where:
     loops: tuple[int, ...] = ()
     tries: tuple[int, ...] = ()
     handler: tuple[int, int] | None = None
+    conditions: tuple[int, ...] = ()
 
 
 class _Function:
@@ -206,6 +212,7 @@ class _Function:
         self.returns: list[Return] = []
         self.raises: list[Raise] = []
         self.skips: list[Skip] = []
+        self.conditions: list[Condition] = []
         self._awaited: set[int] = set()
         if node is not None:
             args = node.args
@@ -230,6 +237,7 @@ class _Function:
             returns=tuple(self.returns),
             raises=tuple(self.raises),
             skips=tuple(self.skips),
+            conditions=tuple(self.conditions),
             locals=tuple(self.scope.order),
         )
 
@@ -293,8 +301,10 @@ class _Function:
             return self._joined(node, text)
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
             left, right = self.evaluate(node.left), self.evaluate(node.right)
-            prefix = left.prefix if left.prefix is not None else None
+            prefix = left.prefix
             suffix = right.suffix if isinstance(node.op, ast.Add) else None
+            if isinstance(node.op, ast.Mod) and prefix is not None:
+                prefix = prefix.partition("%")[0]  # `"thumbs/%s" % key`
             return Value(text, prefix=prefix, suffix=suffix, names=(*left.names, *right.names))
         if isinstance(node, ast.Dict):
             items: list[tuple[str, Value]] = []
@@ -392,6 +402,8 @@ class _Function:
                 "sns",
             ):
                 service = f"{receiver.service}.{method}"
+            elif method == "Object" and receiver.service == "s3.Bucket":
+                service = "s3.Object"  # `s3.Bucket(b).Object(k)`
             elif (
                 method == "get"
                 and receiver.event_path is not None
@@ -399,11 +411,18 @@ class _Function:
                 and isinstance(arguments[0].literal, str)
             ):
                 event_path = f"{receiver.event_path}.{arguments[0].literal}"
+            # What the call reads: its receiver too (`body.get("id")` reads `body`).
+            names = (*receiver.names, *names)
         elif qualified is not None and qualified.rpartition(".")[2].endswith("Event"):
             # Powertools data classes wrap the event: `SQSEvent(event).records`.
             for argument in arguments:
                 if argument.event_path is not None:
                     event_path = argument.event_path
+        elif qualified in _DECODERS and len(arguments) == 1:
+            # `unquote_plus(record["s3"]["object"]["key"])` is still that key.
+            event_path = arguments[0].event_path
+        if qualified is not None:
+            names = (*names, qualified)
         return Value(text, origin=origin, service=service, event_path=event_path, names=names)
 
     def _names(self, node: ast.AST) -> list[str]:
@@ -476,8 +495,11 @@ class _Function:
         if isinstance(statement, ast.If):
             self._expression(statement.test, where)
             self._skip(statement, where)
-            self._block(statement.body, where)
-            self._block(statement.orelse, where)
+            body, orelse = self._conditions(statement)
+            self._block(statement.body, replace(where, conditions=(*where.conditions, body)))
+            if statement.orelse:
+                branch = replace(where, conditions=(*where.conditions, orelse))
+                self._block(statement.orelse, branch)
             return
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             for with_item in statement.items:
@@ -604,28 +626,30 @@ class _Function:
         )
         return ExceptClause(self.module.span(handler), tuple(names), broad, reraises, raises, exits)
 
+    def _conditions(self, statement: ast.If) -> tuple[int, int]:
+        """The two branches of an `if` as `Condition`s: (body index, else index)."""
+        test = statement.test
+        negated_test = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        names, methods, strings = _test_parts(test)
+        span = self.module.span(statement)
+        first = len(self.conditions)
+        for negated in (False, True):
+            self.conditions.append(Condition(span, names, methods, strings, negated, negated_test))
+        return first, first + 1
+
     def _skip(self, statement: ast.If, where: _Where) -> None:
         body = statement.body
         last = body[-1] if body else None
         if len(body) > 4 or not isinstance(last, (ast.Return, ast.Continue)):
             return
-        names: list[str] = []
-        methods: list[str] = []
-        strings: list[str] = []
-        for node in ast.walk(statement.test):
-            if isinstance(node, ast.Name):
-                names.append(node.id)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                methods.append(node.func.attr)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                strings.append(node.value)
+        names, methods, strings = _test_parts(statement.test)
         exit_kind = "return" if isinstance(last, ast.Return) else "continue"
         self.skips.append(
             Skip(
                 self.module.span(statement),
-                tuple(names),
-                tuple(methods),
-                tuple(strings),
+                names,
+                methods,
+                strings,
                 exit_kind,
                 where.loops,
             )
@@ -666,8 +690,24 @@ class _Function:
                 where.tries,
                 where.handler,
                 id(node) in self._awaited,
+                where.conditions,
             )
         )
+
+
+def _test_parts(test: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The names, called methods and string literals of an `if` test."""
+    names: list[str] = []
+    methods: list[str] = []
+    strings: list[str] = []
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name):
+            names.append(node.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            methods.append(node.func.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.append(node.value)
+    return tuple(names), tuple(methods), tuple(strings)
 
 
 def _iterates_records(iterable: Value) -> bool:
