@@ -499,8 +499,7 @@ def _constructions(behaviour: Behaviour, write: Call, kind: str) -> list[Call]:
     found = [
         call
         for call in candidates
-        if _before(call.span.end, write.span.start)
-        and _built_by(call, read)
+        if _before(call.span.end, write.span.start) and _built_by(call, read)
     ]
     # Constructions that read the same names but name different buckets (two literals):
     # which one the variable holds cannot be told.
