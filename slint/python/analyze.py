@@ -94,27 +94,37 @@ _COMPILER_ERRORS = re.compile(
 )
 
 
-def _compiler_error(path: str, text: str) -> ParseFailure | None:
+def _compiler_error(path: str, text: str) -> tuple[ParseFailure | None, ast.Module | None]:
     """A compile-time error in a file that libcst parsed (`return` or `async with`
-    outside a function, a duplicate parameter): a syntax error when Lambda imports it."""
+    outside a function, a duplicate parameter): a syntax error when Lambda imports it.
+    Also the module's `ast`, which the behaviour facts read: parsed once for both."""
+    tree: ast.Module | None = None
     try:
         with warnings.catch_warnings():
             # `"\d"` and the like: a SyntaxWarning printed on 3.12+, not slint's output.
             warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True)
+            tree = ast.parse(text, path)
+            compile(tree, path, "exec", dont_inherit=True)
     except SyntaxError as error:
         if _COMPILER_ERRORS.match(error.msg or ""):
             return ParseFailure(
                 path,
                 f"syntax error: {error.msg}",
                 Location(max(error.lineno or 1, 1), max(error.offset or 1, 1)),
-            )
+            ), None
     except (ValueError, RecursionError, MemoryError):
         pass
-    return None
+    return None, tree
 
 
 def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
+    module = _parse_cst(path, text)
+    if isinstance(module, ParseFailure):
+        return module
+    return _compiler_error(path, text)[0] or module
+
+
+def _parse_cst(path: str, text: str) -> cst.Module | ParseFailure:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -132,7 +142,7 @@ def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
         return ParseFailure(path, "syntax error: too deeply nested to parse", Location(1, 1))
     except Exception as error:  # libcst's parser can fail on input it does not support
         return ParseFailure(path, f"cannot parse: {error}".splitlines()[0], Location(1, 1))
-    return _compiler_error(path, text) or module
+    return module
 
 
 def analyze_module(
@@ -141,11 +151,14 @@ def analyze_module(
     text = decode_source(path, data)
     if isinstance(text, ParseFailure):
         return ModuleResult(failure=text)
-    module = parse_source(path, text)
+    module = _parse_cst(path, text)
     if isinstance(module, ParseFailure):
         return ModuleResult(failure=module, source=text)
+    failure, tree = _compiler_error(path, text)
+    if failure is not None:
+        return ModuleResult(failure=failure, source=text)
     try:
-        return _analyze_parsed(path, text, module, settings, rule_classes)
+        return _analyze_parsed(path, text, module, settings, rule_classes, tree)
     except RecursionError:
         pass
     # Long operator chains (`a + b + ...` over a thousand terms, in generated code)
@@ -155,7 +168,7 @@ def analyze_module(
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
         try:
-            return _analyze_parsed(path, text, module, settings, rule_classes)
+            return _analyze_parsed(path, text, module, settings, rule_classes, tree)
         except RecursionError:
             pass
         finally:
@@ -175,6 +188,7 @@ def _analyze_parsed(
     module: cst.Module,
     settings: Settings,
     rule_classes: Sequence[type[CodeRule]],
+    tree: ast.Module | None = None,
 ) -> ModuleResult:
     ctx = ModuleContext(path, text, module, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]
@@ -224,15 +238,19 @@ def _analyze_parsed(
             )
         )
     return ModuleResult(
-        tuple(diagnostics), tuple(pending), with_behaviour(traversal.facts(), text), None, text
+        tuple(diagnostics),
+        tuple(pending),
+        with_behaviour(traversal.facts(), text, tree),
+        None,
+        text,
     )
 
 
-def with_behaviour(facts: ModuleFacts, source: str) -> ModuleFacts:
+def with_behaviour(facts: ModuleFacts, source: str, tree: ast.Module | None) -> ModuleFacts:
     """Module facts with what each function does (`slint.facts.Behaviour`)."""
     if not facts.functions:
         return facts
-    found = behaviours(source)
+    found = behaviours(source, tree)
     functions = {
         key: replace(function, behaviour=found[key]) if key in found else function
         for key, function in facts.functions.items()

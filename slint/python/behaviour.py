@@ -43,13 +43,15 @@ _DECODERS = frozenset(
 )
 
 
-def behaviours(source: str) -> dict[str, Behaviour]:
+def behaviours(source: str, tree: ast.Module | None = None) -> dict[str, Behaviour]:
     """The behaviour of every function of a module, by function key ("handler",
-    "Repo.save", "outer.inner"); {} when `ast` cannot read the module."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
+    "Repo.save", "outer.inner"); {} when `ast` cannot read the module. `tree` is the
+    module's `ast` when the caller has it already."""
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
     try:
         return _Module(source, tree).run()
     except RecursionError:
