@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import libcst as cst
@@ -86,12 +86,20 @@ class _FunctionState:
     returns: list[str] = field(default_factory=list)  # see FunctionFacts.returns
 
 
+@lru_cache(maxsize=256)
+def _hooks(rule_class: type[CodeRule], prefix: str) -> tuple[tuple[str, str], ...]:
+    """(node type name, method name) of a rule class's `visit_`/`leave_` methods: looked
+    up once per class, not once per module (`dir` walks the whole class hierarchy)."""
+    return tuple(
+        (attr[len(prefix) :], attr) for attr in dir(rule_class) if attr.startswith(prefix)
+    )
+
+
 def _dispatch_table(rules: Sequence[CodeRule], prefix: str) -> dict[str, list[Callback]]:
     table: dict[str, list[Callback]] = {}
     for rule in rules:
-        for attr in dir(type(rule)):
-            if attr.startswith(prefix):
-                table.setdefault(attr[len(prefix) :], []).append(getattr(rule, attr))
+        for node_type, attr in _hooks(type(rule), prefix):
+            table.setdefault(node_type, []).append(getattr(rule, attr))
     return table
 
 
