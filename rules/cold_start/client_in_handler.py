@@ -13,6 +13,8 @@ from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Applicability, Edit, Fix, Location
 from slint.python.context import FixBuilder, ModuleContext, Positions, dotted_name
 
+from .._support.statements import inner_statements
+
 # Qualified constructor name -> what it builds.
 CONSTRUCTORS: dict[str, str] = {
     "boto3.client": "boto3 client",
@@ -182,33 +184,9 @@ def _binding_statements(
                 )
             elif isinstance(node, cst.Match):
                 count = 1
-            pending.extend(reversed(_suites(node)))
+            pending.extend(reversed(inner_statements(node)))
         if count:
             yield node, count
-
-
-def _suites(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The statements directly inside a compound statement (an `elif` as an `If`)."""
-    found: list[cst.CSTNode] = []
-
-    def add(suite: object) -> None:
-        if isinstance(suite, cst.IndentedBlock):
-            found.extend(suite.body)
-        elif isinstance(suite, cst.SimpleStatementSuite):
-            found.append(suite)
-
-    add(getattr(node, "body", None))
-    orelse = getattr(node, "orelse", None)
-    if isinstance(orelse, cst.If):
-        found.append(orelse)
-    elif isinstance(orelse, cst.Else):
-        add(orelse.body)
-    finalbody = getattr(node, "finalbody", None)
-    if isinstance(finalbody, cst.Finally):
-        add(finalbody.body)
-    for part in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
-        add(part.body)
-    return found
 
 
 def _binds(target: cst.BaseExpression, name: str) -> int:
@@ -793,7 +771,7 @@ class ClientInHandler(CodeRule):
             )
         if "." in name:
             return None
-        for node, _count in _binding_statements(_suites(function), name):
+        for node, _count in _binding_statements(inner_statements(function), name):
             if node is assign or isinstance(node, (cst.Global, cst.Nonlocal, cst.Match)):
                 continue
             row = positions.start(node).row

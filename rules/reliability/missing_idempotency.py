@@ -15,6 +15,7 @@ from slint.facts import Behaviour, Call, Value
 from slint.settings import Settings
 
 from .._support.config import is_disabled, number, resources_of_type, show
+from .._support.dynamodb import update_actions
 
 # -- triggers -------------------------------------------------------------------------------
 
@@ -610,30 +611,13 @@ def _accumulating_action(call: Call) -> str | None:
     pieces = _CLAUSE.split(expression)
     for keyword, body in zip(pieces[1::2], pieces[2::2], strict=False):
         clause = keyword.upper()
-        for action in _actions(body):
+        for action in update_actions(body):
             text = " ".join(action.split())
             if clause == "ADD" and not _adds_to_a_set(text, values):
                 return f"ADD {text}"
             if clause == "SET" and _set_accumulates(text):
                 return f"SET {text}"
     return None
-
-
-def _actions(body: str) -> list[str]:
-    """`a = :v, l = list_append(l, :w)` -> the actions (commas inside calls stay)."""
-    actions: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(body):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            actions.append(body[start:index])
-            start = index + 1
-    actions.append(body[start:])
-    return [action.strip() for action in actions if action.strip()]
 
 
 def _set_accumulates(action: str) -> bool:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from textwrap import dedent
 
@@ -9,6 +9,9 @@ import libcst as cst
 
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.python.context import ASSIGNED, DEFINED, ModuleContext
+
+from .._support.dynamodb import update_actions
+from .._support.statements import inner_statements
 
 # -- DynamoDB update expressions ------------------------------------------------------------
 
@@ -39,7 +42,7 @@ def plain_set_placeholders(expression: str) -> frozenset[str] | None:
             return None
         if keyword.upper() != "SET":
             continue
-        for action in _split_top_level(body):
+        for action in update_actions(body):
             target, equals, value = action.partition("=")
             if not equals or not target.strip() or not value.strip():
                 return None
@@ -59,25 +62,6 @@ def plain_set_placeholders(expression: str) -> frozenset[str] | None:
                 plain.update(placeholders)
     return frozenset(plain)
 
-
-def _split_top_level(body: str) -> list[str]:
-    """`a = :v, l = list_append(l, :w)` -> the actions (commas inside calls stay)."""
-    actions: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(body):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            actions.append(body[start:index])
-            start = index + 1
-    actions.append(body[start:])
-    return actions
-
-
-# -- what a call is ---------------------------------------------------------------------------
 
 _READ = "get_item"
 _WRITES = frozenset({"put_item", "update_item", "transact_write_items"})
@@ -516,7 +500,7 @@ class UnconditionalReadModifyWrite(CodeRule):
             elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For)):
                 if isinstance(statement, cst.For):
                     count(statement.target)
-                pending.extend(_blocks(statement))
+                pending.extend(inner_statements(statement))
         final = self.ctx.module_final
         self._module_values = {
             name: value
@@ -1210,28 +1194,3 @@ def _dict_fields(node: cst.Dict) -> dict[str, cst.BaseExpression] | None:
             return None
         fields[key] = element.value
     return fields
-
-
-def _blocks(statement: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """The statements directly inside a module-level compound statement."""
-    found: list[cst.CSTNode] = []
-
-    def add(suite: object) -> None:
-        if isinstance(suite, cst.IndentedBlock):
-            found.extend(suite.body)
-        elif isinstance(suite, cst.SimpleStatementSuite):
-            found.append(suite)
-
-    add(getattr(statement, "body", None))
-    orelse = getattr(statement, "orelse", None)
-    if isinstance(orelse, cst.If):
-        found.append(orelse)
-    elif isinstance(orelse, cst.Else):
-        add(orelse.body)
-    finalbody = getattr(statement, "finalbody", None)
-    if isinstance(finalbody, cst.Finally):
-        add(finalbody.body)
-    handlers: Sequence[cst.CSTNode] = getattr(statement, "handlers", ())
-    for handler in handlers:
-        add(getattr(handler, "body", None))
-    return found

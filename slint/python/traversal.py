@@ -87,7 +87,7 @@ class _FunctionState:
 
 
 @lru_cache(maxsize=256)
-def _hooks(rule_class: type[CodeRule], prefix: str) -> tuple[tuple[str, str], ...]:
+def _hooks(rule_class: type, prefix: str) -> tuple[tuple[str, str], ...]:
     """(node type name, method name) of a rule class's `visit_`/`leave_` methods: looked
     up once per class, not once per module (`dir` walks the whole class hierarchy)."""
     return tuple(
