@@ -4,10 +4,10 @@ module facts, and dispatches every node to the enabled code rules' visit/leave m
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
 
@@ -87,7 +87,7 @@ class _FunctionState:
 
 
 @lru_cache(maxsize=256)
-def _hooks(rule_class: type, prefix: str) -> tuple[tuple[str, str], ...]:
+def _hooks(rule_class: Hashable, prefix: str) -> tuple[tuple[str, str], ...]:
     """(node type name, method name) of a rule class's `visit_`/`leave_` methods: looked
     up once per class, not once per module (`dir` walks the whole class hierarchy)."""
     return tuple(
@@ -98,7 +98,8 @@ def _hooks(rule_class: type, prefix: str) -> tuple[tuple[str, str], ...]:
 def _dispatch_table(rules: Sequence[CodeRule], prefix: str) -> dict[str, list[Callback]]:
     table: dict[str, list[Callback]] = {}
     for rule in rules:
-        for node_type, attr in _hooks(type(rule), prefix):
+        # (mypy does not see that a class is hashable: say it)
+        for node_type, attr in _hooks(cast(Hashable, type(rule)), prefix):
             table.setdefault(node_type, []).append(getattr(rule, attr))
     return table
 
