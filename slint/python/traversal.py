@@ -90,9 +90,7 @@ class _FunctionState:
 def _hooks(rule_class: Hashable, prefix: str) -> tuple[tuple[str, str], ...]:
     """(node type name, method name) of a rule class's `visit_`/`leave_` methods: looked
     up once per class, not once per module (`dir` walks the whole class hierarchy)."""
-    return tuple(
-        (attr[len(prefix) :], attr) for attr in dir(rule_class) if attr.startswith(prefix)
-    )
+    return tuple((attr[len(prefix) :], attr) for attr in dir(rule_class) if attr.startswith(prefix))
 
 
 def _dispatch_table(rules: Sequence[CodeRule], prefix: str) -> dict[str, list[Callback]]:
