@@ -102,3 +102,44 @@ def test_clean_files_pass_and_excluded_ones_are_skipped(
     result = _try_repo(project, pre_commit_home, "api.py", "serverless.yml", "build/gen.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+WORKER = dedent("""\
+    def handle_orders(event, context):
+        failed = []
+        for record in event["Records"]:
+            try:
+                print(record["body"])
+            except Exception:
+                failed.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailure": failed}
+    """)
+WORKER_CONFIG = dedent("""\
+    service: shop
+    provider:
+      name: aws
+      runtime: python3.12
+      timeout: 10
+    functions:
+      worker:
+        handler: worker.handle_orders
+        events:
+          - sqs:
+              arn: arn:aws:sqs:us-east-1:123456789012:orders
+              functionResponseType: ReportBatchItemFailures
+    """)
+
+
+def test_a_config_alone_shows_the_cross_findings_it_causes_in_its_handlers(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    # A commit that only adds the SQS trigger: the handler it names never reports its
+    # failures under the right key, so the new trigger loses messages. The finding is in
+    # the handler, which the commit did not touch, and is shown all the same.
+    project = _project(tmp_path, {"worker.py": WORKER, "serverless.yml": WORKER_CONFIG})
+    result = _try_repo(project, pre_commit_home, "serverless.yml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert _findings(result.stdout) == ["worker.py:1:5: SL206"]
+    # The handler alone gets the same finding from the config found above it.
+    result = _try_repo(project, pre_commit_home, "worker.py")
+    assert _findings(result.stdout) == ["worker.py:1:5: SL206"]
