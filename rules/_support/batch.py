@@ -82,16 +82,25 @@ _POWERTOOLS_BATCH = (
 )
 
 
-def describe(event: Event) -> str:
-    """`serverless.yml:28: sqs event, batchSize 10`."""
+def describe(event: Event, *, place: bool = True) -> str:
+    """`serverless.yml:28: sqs event, batchSize 10`; without `place` (for a finding that
+    stands on the event itself) `sqs event (batchSize 10)`."""
     size = batch_size(event)
-    text = f"{event.file}:{event.at.row}: {event.kind} event"
+    text = f"{event.kind} event"
     if event.kind == "stream" and event.stream_type:
-        text = f"{event.file}:{event.at.row}: {event.stream_type} stream event"
+        text = f"{event.stream_type} stream event"
+    detail = None
     if isinstance(size, int):
-        configured = event.batch_size is not None and event.batch_size.present
-        text += f", batch size {size}" + ("" if configured else " (the default)")
-    return text
+        setting = event.batch_size
+        if setting is not None and setting.present:
+            # The key as the config writes it: `batchSize 10`, `BatchSize 10`.
+            detail = f"{setting.key or 'batch size'} {size}"
+        else:
+            detail = f"batch size {size} by default"
+    if not place:
+        return f"{text} ({detail})" if detail else text
+    text = f"{event.file}:{event.at.row}: {text}"
+    return f"{text}, {detail}" if detail else text
 
 
 def batch_size(event: Event) -> int | Unknown | None:

@@ -153,7 +153,7 @@ class BatchWithoutPartialFailure(CrossRule):
         return at_key(
             self,
             function,
-            f"{describe(event)} {what}, and the handler {how}; the records that "
+            f"The {describe(event, place=False)} {what}, and the handler {how}; the records that "
             "succeeded are processed again. Catch each record's failure and return "
             f'`{{"{FAILURES_KEY}": [...]}}` with `{REPORT_TYPE}` enabled (or use Powertools\' '
             "`BatchProcessor`)",
@@ -171,7 +171,8 @@ class BatchWithoutPartialFailure(CrossRule):
         return at_key(
             self,
             function,
-            f"{describe(event)} does not enable `{REPORT_TYPE}`, but the handler {how}: "
+            f"The {describe(event, place=False)} does not enable `{REPORT_TYPE}`, but the handler "
+            f"{how}: "
             "Lambda ignores the list, treats the batch as processed and deletes the failed "
             f"messages too. Enable `{REPORT_TYPE}` on the event",
             event=event,
@@ -345,7 +346,7 @@ class BatchWithoutPartialFailure(CrossRule):
             filename="handler.py",
             line=9,
             column=9,
-            message="serverless.yml:9: sqs event, batch size 10 has no partial batch response",
+            message="The sqs event (batchSize 10) has no partial batch response",
         ),
         Invalid(
             dedent("""\
@@ -377,7 +378,7 @@ class BatchWithoutPartialFailure(CrossRule):
             },
             line=9,
             column=9,
-            message="batch size 100 (the default)",
+            message="batch size 100 by default",
         ),
         # The handler returns the failures, but the mapping does not ask for them.
         Invalid(

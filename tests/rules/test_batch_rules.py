@@ -129,7 +129,7 @@ def test_message_names_batch_size_and_default(tmp_path: Path) -> None:
     write_tree(tmp_path, {"handler.py": RAISES, "serverless.yml": SHORTHAND})
     [found] = lint(tmp_path, select=["SL205"]).diagnostics
     assert found.message.startswith(
-        "serverless.yml:9: sqs event, batch size 10 (the default) has no partial batch response"
+        "The sqs event (batch size 10 by default) has no partial batch response"
     )
 
 
@@ -237,7 +237,7 @@ def test_sl206_misspelt_key_and_item_identifier(tmp_path: Path) -> None:
     message = result.diagnostics[0].message
     assert "catches a record's failure (handler.py:9)" in message
     assert "returns `BatchItemFailures` (handler.py:11), not `batchItemFailures`" in message
-    assert "(template.yaml:9: sqs event, batch size 5)" in message
+    assert "(template.yaml:9: sqs event, BatchSize 5)" in message
 
 
 def test_sl207_on_an_async_source_and_near_misses(tmp_path: Path) -> None:
