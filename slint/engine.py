@@ -25,7 +25,7 @@ from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, discover, display_path
 from slint.python.analyze import ModuleResult, PendingDiagnostic, analyze_module
 from slint.python.facts import ModuleFacts
-from slint.reachability import Reachability, deployed_roots, per_invocation
+from slint.reachability import ImportRoots, Reachability, deployed_roots
 from slint.registry import Registry
 from slint.suppression import Suppression, apply_suppressions, parse_suppressions
 
@@ -75,8 +75,6 @@ class Engine:
         self._codes: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
         self._validated: set[int] = set()
         self._finder = ConfigFinder()
-        self._reach: dict[tuple[Path, str, tuple[str, ...]], tuple[ReachedFunction, ...]] = {}
-        self._reachability: tuple[dict[Path, ModuleFacts], Reachability] | None = None
 
     def enabled_codes(self, source_file: SourceFile) -> frozenset[str]:
         settings = source_file.settings
@@ -122,8 +120,10 @@ class Engine:
             if state.source_file.kind == "python":
                 self._analyze(state, run)
         modules = {s.path: s.result.facts for s in states.values() if s.result.facts is not None}
-        self._resolve_pending(states, modules, targets)
-        self._run_model_rules(states, apps, modules, run)
+        # One name resolution for the run: per-invocation findings and cross rules share it.
+        reachability = Reachability(modules)
+        self._resolve_pending(states, modules, targets, reachability)
+        self._run_model_rules(states, apps, _HandlerLinks(states, modules, reachability), run)
         for state in states.values():
             if not state.source_file.context:
                 run.diagnostics.extend(self._finish(state))
@@ -215,6 +215,7 @@ class Engine:
         states: dict[Path, _FileState],
         modules: dict[Path, ModuleFacts],
         targets: dict[Path, set[str]],
+        reachability: Reachability,
     ) -> None:
         if not any(state.result.pending for state in states.values()):
             return
@@ -226,7 +227,7 @@ class Engine:
             handlers[path] = tuple(sorted(named)) if named else facts.convention_handlers
         # A deployed handler's imports resolve in its own code folder and layers.
         functions = [f for s in states.values() if s.app is not None for f in s.app.functions]
-        reached = per_invocation(modules, handlers, deployed_roots(functions))
+        reached = reachability.of_handlers(handlers, deployed_roots(functions))
         displays = {path: state.display for path, state in states.items()}
         for state in states.values():
             for pending in state.result.pending:
@@ -241,7 +242,7 @@ class Engine:
         self,
         states: dict[Path, _FileState],
         apps: list[App],
-        modules: dict[Path, ModuleFacts],
+        links: _HandlerLinks,
         run: RunResult,
     ) -> None:
         by_display = {state.display: state for state in states.values()}
@@ -268,7 +269,7 @@ class Engine:
             # a trigger); a config read for context shows nothing of its own.
             show = not config_state.source_file.context
             for function in app.functions:
-                linked = self._linked(function, states, modules)
+                linked = links.of_function(function)
                 if linked is not None and linked.function is not None:
                     run.linked += 1
                 for cross_rule in cross_rules:
@@ -279,12 +280,12 @@ class Engine:
                         function.file,
                         show_context=show,
                     )
-        self._run_convention_handlers(states, modules, by_display, apps)
+        self._run_convention_handlers(states, links, by_display, apps)
 
     def _run_convention_handlers(
         self,
         states: dict[Path, _FileState],
-        modules: dict[Path, ModuleFacts],
+        links: _HandlerLinks,
         by_display: dict[str, _FileState],
         apps: list[App],
     ) -> None:
@@ -299,7 +300,7 @@ class Engine:
             if not rules:
                 continue
             for key in facts.convention_handlers:
-                linked = self._link(state.path, key, state.display, facts, modules)
+                linked = links.of_handler(state.path, key)
                 for rule in rules:
                     self._collect(
                         rule,
@@ -331,72 +332,6 @@ class Engine:
             )
             state = _FileState(source_file, config_state.codes, text=text)
             states[path] = by_display[display] = state
-
-    def _linked(
-        self, function: Function, states: dict[Path, _FileState], modules: dict[Path, ModuleFacts]
-    ) -> LinkedHandler | None:
-        ref = function.handler_ref
-        if ref is None or not function.links_python:
-            return None
-        module = ref.module_path
-        state = states.get(module)
-        display = state.display if state is not None else display_path(module)
-        return self._link(
-            module, ref.function, display, modules.get(module), modules, states, function
-        )
-
-    def _link(
-        self,
-        module: Path,
-        key: str,
-        display: str,
-        facts: ModuleFacts | None,
-        modules: dict[Path, ModuleFacts],
-        states: dict[Path, _FileState] | None = None,
-        deployed: Function | None = None,
-    ) -> LinkedHandler:
-        function = facts.functions.get(key) if facts is not None else None
-        reached: tuple[ReachedFunction, ...] = ()
-        if function is not None:
-            reached = self._reached(module, key, modules, states, deployed)
-        return LinkedHandler(
-            module_path=module,
-            display=display,
-            exists=facts is not None or module.is_file(),
-            facts=facts,
-            function=function,
-            reached=reached,
-        )
-
-    def _reached(
-        self,
-        module: Path,
-        key: str,
-        modules: dict[Path, ModuleFacts],
-        states: dict[Path, _FileState] | None,
-        deployed: Function | None,
-    ) -> tuple[ReachedFunction, ...]:
-        """The handler and the functions it runs per invocation, nearest first (its
-        imports resolved in the code folder and layers of the function that deploys it)."""
-        roots = deployed_roots([deployed]) if deployed is not None else {}
-        cache_key = (module, key, tuple(sorted(map(str, roots.get((module, key), ())))))
-        cached = self._reach.get(cache_key)
-        if cached is not None:
-            return cached
-        if self._reachability is None or self._reachability[0] is not modules:
-            self._reachability = (modules, Reachability(modules))
-        reach = self._reachability[1].from_handler((module, key), roots.get((module, key), ()))
-        found: list[ReachedFunction] = []
-        for (path, function_key), where in sorted(
-            reach.items(), key=lambda item: (item[1].depth, str(item[0][0]), item[0][1])
-        ):
-            state = states.get(path) if states is not None else None
-            display = state.display if state is not None else display_path(path)
-            found.append(
-                ReachedFunction(path, display, modules[path].functions[function_key], where.depth)
-            )
-        result = self._reach[cache_key] = tuple(found)
-        return result
 
     def _collect(
         self,
@@ -520,3 +455,73 @@ def _with_reach(
         f"`{pending.function_key}` runs on every invocation of handler "
         f"`{handler_key}` at {where}:{line}"
     )
+
+
+class _HandlerLinks:
+    """One run's links from configs and conventions to handler code: each handler with
+    what it runs per invocation (`LinkedHandler.reached`), computed once per handler
+    and deployment. Made anew for every run, since the modules change between runs
+    (`--fix` checks again after writing)."""
+
+    def __init__(
+        self,
+        states: dict[Path, _FileState],
+        modules: dict[Path, ModuleFacts],
+        reachability: Reachability,
+    ) -> None:
+        self._states = states
+        self._modules = modules
+        self._reachability = reachability
+        # (module, handler, where its imports resolve) -> what it reaches
+        self._reached: dict[
+            tuple[Path, str, tuple[ImportRoots, ...]], tuple[ReachedFunction, ...]
+        ] = {}
+
+    def of_function(self, function: Function) -> LinkedHandler | None:
+        """The handler a config's function names (None: it names no Python handler)."""
+        ref = function.handler_ref
+        if ref is None or not function.links_python:
+            return None
+        # Its imports resolve in the code folder and layers of this function.
+        roots = next(iter(deployed_roots([function]).values()), ())
+        return self.of_handler(ref.module_path, ref.function, roots)
+
+    def of_handler(
+        self, module: Path, key: str, roots: tuple[ImportRoots, ...] = ()
+    ) -> LinkedHandler:
+        facts = self._modules.get(module)
+        function = facts.functions.get(key) if facts is not None else None
+        return LinkedHandler(
+            module_path=module,
+            display=self._display(module),
+            exists=facts is not None or module.is_file(),
+            facts=facts,
+            function=function,
+            reached=self._reach(module, key, roots) if function is not None else (),
+        )
+
+    def _reach(
+        self, module: Path, key: str, roots: tuple[ImportRoots, ...]
+    ) -> tuple[ReachedFunction, ...]:
+        """The handler and the functions it runs per invocation, nearest first."""
+        cached = self._reached.get((module, key, roots))
+        if cached is not None:
+            return cached
+        reach = self._reachability.from_handler((module, key), roots)
+        found = tuple(
+            ReachedFunction(
+                path,
+                self._display(path),
+                self._modules[path].functions[function_key],
+                where.depth,
+            )
+            for (path, function_key), where in sorted(
+                reach.items(), key=lambda item: (item[1].depth, str(item[0][0]), item[0][1])
+            )
+        )
+        self._reached[(module, key, roots)] = found
+        return found
+
+    def _display(self, path: Path) -> str:
+        state = self._states.get(path)
+        return state.display if state is not None else display_path(path)

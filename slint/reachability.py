@@ -581,33 +581,8 @@ def per_invocation(
     handlers: Mapping[Path, tuple[str, ...]],
     deployments: Mapping[FunctionRef, Sequence[ImportRoots]] | None = None,
 ) -> dict[FunctionRef, Reach]:
-    """Every function that runs on every invocation of one of `handlers`, with the
-    handler that reaches it first (fewest calls; then the handler first in path order).
-
-    `deployments` says, for a handler a config deploys, where its imports resolve
-    (its code folder and layers; several when more than one function deploys it);
-    the imports of other handlers resolve from the folders above each module."""
-    project = _Project(modules)
-    rank: dict[FunctionRef, int] = {}
-    contexts: dict[ImportRoots | None, list[FunctionRef]] = {}
-    for path, keys in sorted(handlers.items()):
-        for key in keys:
-            ref = (path, key)
-            if path not in modules or key not in modules[path].functions or ref in rank:
-                continue
-            rank[ref] = len(rank)
-            for roots in dict.fromkeys((deployments or {}).get(ref) or (None,)):
-                contexts.setdefault(roots, []).append(ref)
-    reached: dict[FunctionRef, Reach] = {}
-    for roots, starts in contexts.items():
-        for ref, reach in _walk(_Resolver(project, roots), starts).items():
-            known = reached.get(ref)
-            if known is None or (reach.depth, rank[reach.handler]) < (
-                known.depth,
-                rank[known.handler],
-            ):
-                reached[ref] = reach
-    return reached
+    """`Reachability.of_handlers` over `modules`, for a caller that needs nothing else."""
+    return Reachability(modules).of_handlers(handlers, deployments)
 
 
 def _walk(resolver: _Resolver, starts: Iterable[FunctionRef]) -> dict[FunctionRef, Reach]:
@@ -640,22 +615,63 @@ def _walk(resolver: _Resolver, starts: Iterable[FunctionRef]) -> dict[FunctionRe
 
 
 class Reachability:
-    """What each handler runs per invocation, one handler at a time (the cross rules
-    need each handler's own reach), sharing the resolution work of a run."""
+    """What handlers run per invocation, over the modules of one run: for all of them
+    at once (which handler reaches a function first) or for one handler (the cross
+    rules need each handler's own reach), sharing the name resolution work."""
 
     def __init__(self, modules: Mapping[Path, ModuleFacts]) -> None:
+        self._modules = modules
         self._project = _Project(modules)
         self._resolvers: dict[ImportRoots | None, _Resolver] = {}
+
+    def _resolver(self, roots: ImportRoots | None) -> _Resolver:
+        resolver = self._resolvers.get(roots)
+        if resolver is None:
+            resolver = self._resolvers[roots] = _Resolver(self._project, roots)
+        return resolver
+
+    def of_handlers(
+        self,
+        handlers: Mapping[Path, tuple[str, ...]],
+        deployments: Mapping[FunctionRef, Sequence[ImportRoots]] | None = None,
+    ) -> dict[FunctionRef, Reach]:
+        """Every function that runs on every invocation of one of `handlers`, with the
+        handler that reaches it first (fewest calls; then the handler first in path
+        order).
+
+        `deployments` says, for a handler a config deploys, where its imports resolve
+        (its code folder and layers; several when more than one function deploys it);
+        the imports of other handlers resolve from the folders above each module."""
+        modules = self._modules
+        rank: dict[FunctionRef, int] = {}
+        contexts: dict[ImportRoots | None, list[FunctionRef]] = {}
+        for path, keys in sorted(handlers.items()):
+            for key in keys:
+                ref = (path, key)
+                if path not in modules or key not in modules[path].functions or ref in rank:
+                    continue
+                rank[ref] = len(rank)
+                for roots in dict.fromkeys((deployments or {}).get(ref) or (None,)):
+                    contexts.setdefault(roots, []).append(ref)
+        reached: dict[FunctionRef, Reach] = {}
+        for roots, starts in contexts.items():
+            for ref, reach in _walk(self._resolver(roots), starts).items():
+                known = reached.get(ref)
+                if known is None or (reach.depth, rank[reach.handler]) < (
+                    known.depth,
+                    rank[known.handler],
+                ):
+                    reached[ref] = reach
+        return reached
 
     def from_handler(
         self, ref: FunctionRef, roots: Sequence[ImportRoots] = ()
     ) -> dict[FunctionRef, Reach]:
+        """What one handler runs per invocation (its imports resolved in each of `roots`,
+        or from the folders above each module when there are none)."""
         reached: dict[FunctionRef, Reach] = {}
         for context in dict.fromkeys(roots or (None,)):
-            resolver = self._resolvers.get(context)
-            if resolver is None:
-                resolver = self._resolvers[context] = _Resolver(self._project, context)
-            for found, reach in _walk(resolver, [ref]).items():
+            for found, reach in _walk(self._resolver(context), [ref]).items():
                 known = reached.get(found)
                 if known is None or reach.depth < known.depth:
                     reached[found] = reach

@@ -307,3 +307,27 @@ def test_handler_alone_does_not_show_config_findings(tmp_path: Path) -> None:
     assert codes_at(lint(tmp_path, ["serverless.yml"], select=["SL205"]).diagnostics) == [
         ("serverless.yml", "SL205", 9, 9)
     ]
+
+
+def test_a_second_run_of_the_same_engine_sees_the_changed_handler(tmp_path: Path) -> None:
+    # `--fix` checks again with the same engine after writing its fixes: the cross rules
+    # must read the handler as it is now, not as the first run saw it.
+    from slint.config import ConfigResolver, Overrides
+    from slint.engine import Engine
+    from slint.registry import Registry
+
+    enabled = SAM.replace(
+        "BatchSize: 5\n",
+        "BatchSize: 5\n            FunctionResponseTypes: [ReportBatchItemFailures]\n",
+    )
+    handler = RETURNS_FAILURES.replace('"batchItemFailures"', '"batchItemFailure"')
+    write_tree(tmp_path, {"handler.py": handler, "template.yaml": enabled})
+    engine = Engine(Registry.load(), ConfigResolver(Overrides(select=("SL206",)), None))
+    first = engine.check_paths([str(tmp_path)])
+    assert [d.start.row for d in first.diagnostics] == [4]
+    write_tree(tmp_path, {"handler.py": "import os\n\n" + handler})
+    second = engine.check_paths([str(tmp_path)])
+    assert [d.start.row for d in second.diagnostics] == [6]
+    message = second.diagnostics[0].message
+    assert "handler.py:11) but returns `batchItemFailure` (" in message
+    assert "handler.py:13), not `batchItemFailures`" in message
