@@ -246,8 +246,5 @@ class Behaviour:
                 return value
         return None
 
-    def in_loop(self, node: Call | Raise | Return | Try, loop: int) -> bool:
-        return loop in node.loops
-
 
 EMPTY = Behaviour()

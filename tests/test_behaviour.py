@@ -141,6 +141,15 @@ def test_columns_count_characters_not_bytes() -> None:
     assert call.span.end == Location(2, 30)
 
 
+def test_lines_break_where_python_breaks_them() -> None:
+    # A form feed or U+2028 inside a string is no line break for Python (nor for ast's
+    # line numbers); the text of what follows must still come from the right line.
+    source = 'def handler(event, context):\n    x = "a\x0cb\u2028c"\n    send(event["k"])\n'
+    [call] = behaviours(source)["handler"].calls
+    assert call.span.start == Location(3, 5)
+    assert call.arguments[0].value.text == 'event["k"]'
+
+
 def test_facts_are_picklable_and_bad_input_gives_nothing() -> None:
     found = behaviours(MODULE)
     assert pickle.loads(pickle.dumps(found)) == found

@@ -41,7 +41,7 @@ _LOG_METHODS = frozenset(
     }
 )
 _LOG_OBJECTS = ("log", "logger", "logging", "_log", "_logger", "traceback", "structlog")
-_COLLECT_METHODS = frozenset({"append", "add", "extend", "insert", "appendleft"})
+COLLECT_METHODS = frozenset({"append", "add", "extend", "insert", "appendleft"})
 # Calls that cannot fail on a record in a way worth a retry.
 _HARMLESS = frozenset(
     {"print", "len", "str", "repr", "isinstance", "type", "id", "bool", "list", "dict", "set"}
@@ -157,7 +157,7 @@ def is_work(call: Call) -> bool:
         return False
     if call.receiver is not None and call.method in _HARMLESS_METHODS:
         return False
-    return call.method not in _COLLECT_METHODS
+    return call.method not in COLLECT_METHODS
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,7 @@ class CaughtFailure:
         """The lists it adds to (`failures.append({...})`), with what it adds."""
         found = []
         for call in self.calls():
-            if call.method in _COLLECT_METHODS and call.receiver is not None:
+            if call.method in COLLECT_METHODS and call.receiver is not None:
                 added = call.arguments[0].value if call.arguments else None
                 found.append((call.receiver.text, added))
         return found

@@ -23,7 +23,7 @@ from .._support.batch import (
     record_loops,
     reports_item_failures,
 )
-from .._support.config import is_disabled, is_intrinsic
+from .._support.config import is_intrinsic
 from .._support.edits import expand_event_shorthand
 from .._support.report import at_key
 
@@ -113,7 +113,7 @@ class BatchWithoutPartialFailure(CrossRule):
     ) -> Iterable[Diagnostic]:
         if handler is None or handler.function is None:
             return
-        events = [e for e in batch_events(function) if not is_disabled(e)]
+        events = list(batch_events(function))
         if not events:
             return
         response = failure_response(handler)

@@ -7,12 +7,13 @@ from slint.api import CrossRule, Invalid, Severity, Valid
 from slint.app.model import ASYNC_KINDS, Event, Function
 from slint.app.project import LinkedHandler, ReachedFunction
 from slint.diagnostics import Diagnostic
-from slint.facts import Call, ExceptClause, Return
+from slint.facts import Call, ExceptClause
 from slint.settings import Settings
 
 from .._support.batch import (
-    FAILURES_KEY,
+    COLLECT_METHODS,
     QUEUE_KINDS,
+    CaughtFailure,
     FailureResponse,
     describe,
     failure_response,
@@ -21,8 +22,6 @@ from .._support.batch import (
     reports_item_failures,
 )
 from .._support.config import is_disabled
-
-_COLLECT = frozenset({"append", "add", "extend", "insert", "appendleft"})
 
 
 class SwallowedException(CrossRule):
@@ -375,12 +374,10 @@ def _swallowing(
             for clause_index, clause in enumerate(block.clauses):
                 if not clause.broad or clause.raises:
                     continue
-                calls = [c for c in behaviour.calls if c.handler == (try_index, clause_index)]
-                if not _hides(calls, response):
+                caught = CaughtFailure(reached, try_index, clause_index)
+                if not _hides(caught.calls(), response):
                     continue
-                if clause.exits == "return" and _returns_failure(
-                    behaviour.returns, try_index, clause_index
-                ):
+                if clause.exits == "return" and caught.reports_in_return():
                     continue  # `except: return {"batchItemFailures": [...]}`
                 return reached, clause
     return None
@@ -391,20 +388,10 @@ def _hides(calls: list[Call], response: FailureResponse) -> bool:
     for call in calls:
         if is_logging(call):
             continue
-        if call.method in _COLLECT and call.receiver is not None:
+        if call.method in COLLECT_METHODS and call.receiver is not None:
             if response.returns_list(call.receiver.text):
                 return False  # it becomes part of the returned batchItemFailures
             continue
         if is_work(call):
             return False  # sends, stores or counts it somewhere: visible
     return True
-
-
-def _returns_failure(returns: Iterable[Return], try_index: int, clause_index: int) -> bool:
-    """`except: return {"batchItemFailures": [...]}` reports the failure."""
-    return any(
-        returned.handler == (try_index, clause_index)
-        and returned.value is not None
-        and returned.value.item(FAILURES_KEY) is not None
-        for returned in returns
-    )

@@ -118,13 +118,7 @@ def _compiler_error(path: str, text: str) -> tuple[ParseFailure | None, ast.Modu
 
 
 def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
-    module = _parse_cst(path, text)
-    if isinstance(module, ParseFailure):
-        return module
-    return _compiler_error(path, text)[0] or module
-
-
-def _parse_cst(path: str, text: str) -> cst.Module | ParseFailure:
+    """The module's libcst tree (compile-time errors are `_compiler_error`'s business)."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -151,7 +145,7 @@ def analyze_module(
     text = decode_source(path, data)
     if isinstance(text, ParseFailure):
         return ModuleResult(failure=text)
-    module = _parse_cst(path, text)
+    module = parse_source(path, text)
     if isinstance(module, ParseFailure):
         return ModuleResult(failure=module, source=text)
     failure, tree = _compiler_error(path, text)

@@ -28,6 +28,7 @@ from slint.facts import (
     Try,
     Value,
 )
+from slint.fixes import split_lines
 
 _TEXT_LIMIT = 160
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -74,7 +75,8 @@ class _Scope:
 class _Module:
     def __init__(self, source: str, tree: ast.Module) -> None:
         self.tree = tree
-        self.lines = source.splitlines(keepends=True)
+        # Lines as ast numbers them (`str.splitlines` also breaks at \f, \x1c, \u2028...).
+        self.lines = split_lines(source)
         self._encoded: dict[int, bytes] = {}
         self.imports: dict[str, str] = {}
         self.globals = _Scope()
@@ -126,7 +128,7 @@ class _Module:
                 self.imports.update(_import_bindings(statement))
         for statement in _module_statements(body):
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-                value = _Function(self, None, "", self.globals).evaluate(statement.value)
+                value = _Function(self, None, self.globals).evaluate(statement.value)
                 targets = (
                     statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 )
@@ -142,7 +144,7 @@ class _Module:
         for statement in body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 key = f"{prefix}{statement.name}"
-                self.found[key] = _Function(self, statement, key, _Scope(), attributes).run()
+                self.found[key] = _Function(self, statement, _Scope(), attributes).run()
                 self._definitions(statement.body, key + ".", None)
             elif isinstance(statement, ast.ClassDef):
                 key = f"{prefix}{statement.name}"
@@ -161,7 +163,7 @@ class _Module:
         methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
         methods.sort(key=lambda method: method.name != "__init__")
         for method in methods:
-            reader = _Function(self, method, "", _Scope(), found)
+            reader = _Function(self, method, _Scope(), found)
             for node in ast.walk(method):
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
@@ -177,7 +179,7 @@ class _Module:
                             )
         for statement in cls.body:
             if isinstance(statement, ast.Assign) and statement.value is not None:
-                reader = _Function(self, None, "", _Scope(), found)
+                reader = _Function(self, None, _Scope(), found)
                 for target in statement.targets:
                     if isinstance(target, ast.Name):
                         found.setdefault(f"self.{target.id}", reader.evaluate(statement.value))
@@ -199,13 +201,11 @@ class _Function:
         self,
         module: _Module,
         node: ast.FunctionDef | ast.AsyncFunctionDef | None,
-        key: str,
         scope: _Scope,
         attributes: dict[str, Value] | None = None,
     ) -> None:
         self.module = module
         self.node = node
-        self.key = key
         self.scope = scope
         self.attributes = attributes or {}
         self.calls: list[Call] = []
