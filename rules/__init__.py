@@ -12,7 +12,15 @@ import pkgutil
 
 from slint.api import Rule
 
-_FAMILIES = ("project", "cold_start", "reliability", "timeouts", "observability", "security")
+_FAMILIES = (
+    "project",
+    "cold_start",
+    "reliability",
+    "timeouts",
+    "validation",
+    "observability",
+    "security",
+)
 
 
 def _collect() -> tuple[type[Rule], ...]:

@@ -11,6 +11,9 @@ built-in rules are loaded the same way. Four kinds of rules share one shape:
 * `CrossRule`: checks one function of the model together with its handler's facts.
 * `ParseErrorRule`: turns a file that cannot be read or parsed into a diagnostic.
 
+A class may derive from `CodeRule` and from `ConfigRule` or `CrossRule` at once: one
+code, one documentation, both sides (SL601 reads literals in code and in config).
+
 The class docstring is the rule's user documentation, in Markdown, with the
 sections `## What it does`, `## Why is this bad?`, `## Example`, `## Use instead`
 and `## Fix` (ruff's structure). `valid` and `invalid` hold example projects that
@@ -152,10 +155,17 @@ class CodeRule(Rule):
     Define `visit_<NodeType>(self, node)` and `leave_<NodeType>(self, node)` methods;
     a `visit_` method's return value is ignored (children are always visited, since
     the traversal is shared). Use `self.ctx` to resolve names and to report.
+
+    One rule may look at both sides under one code: a class that derives from
+    `CodeRule` and from `ConfigRule` (or `CrossRule`) is run on every module with a
+    context, and on every config without one (`self.ctx` is then unset).
     """
 
-    def __init__(self, ctx: ModuleContext) -> None:
-        self.ctx = ctx
+    ctx: ModuleContext
+
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
+        if ctx is not None:
+            self.ctx = ctx
 
     @property
     def settings(self) -> Settings:

@@ -7,6 +7,7 @@ and the key.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -22,7 +23,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_FILENAMES = (".slint.toml", "slint.toml", "pyproject.toml")
 _LIST_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
-KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "exclude", "show-fixes", *NUMERIC_OPTIONS})
+KNOWN_KEYS = frozenset(
+    {*_LIST_KEYS, "per-file-ignores", "exclude", "show-fixes", "import-costs", *NUMERIC_OPTIONS}
+)
+# A top-level import name as Python spells it (`PIL`, `yaml`, `google.cloud`).
+_IMPORT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 class ConfigError(Exception):
@@ -125,6 +130,8 @@ def parse_settings(
                 (glob, _selector_list(codes, f'{where}."{glob}"', known_selector))
                 for glob, codes in value.items()
             )
+        elif key == "import-costs":
+            values["import_costs"] = _import_costs(value, where)
         elif key == "show-fixes":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false, not {_toml_repr(value)}")
@@ -137,6 +144,24 @@ def parse_settings(
                 raise ConfigError(f"{where} must be between {low} and {high}, not {value}")
             values[attribute] = value
     return Settings(source=source, root=source.parent.resolve(), **values)
+
+
+def _import_costs(value: Any, where: str) -> tuple[tuple[str, float], ...]:
+    """`import-costs = { mylib = 250, pandas = 0 }`: measured milliseconds per import name,
+    added to (or overriding) the table slint ships; 0 marks a package as cheap."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of import name = milliseconds")
+    costs = []
+    for name, ms in value.items():
+        if not _IMPORT_NAME.match(name):
+            raise ConfigError(f'{where}."{name}" is not an importable module name')
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 600_000:
+            raise ConfigError(
+                f'{where}."{name}" must be a number of milliseconds between 0 and 600000, '
+                f"not {_toml_repr(ms)}"
+            )
+        costs.append((name, float(ms)))
+    return tuple(costs)
 
 
 def read_config_file(

@@ -18,7 +18,13 @@ from slint.api import (
     UnusedSuppressionRule,
 )
 from slint.app.model import App, Function
-from slint.app.project import ConfigFinder, LinkedHandler, ReachedFunction, handler_targets
+from slint.app.project import (
+    ConfigFinder,
+    LinkedHandler,
+    LoadedModule,
+    ReachedFunction,
+    handler_targets,
+)
 from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
@@ -476,6 +482,9 @@ class _HandlerLinks:
         self._reached: dict[
             tuple[Path, str, tuple[ImportRoots, ...]], tuple[ReachedFunction, ...]
         ] = {}
+        self._modules_loaded: dict[
+            tuple[Path, tuple[ImportRoots, ...]], tuple[LoadedModule, ...]
+        ] = {}
 
     def of_function(self, function: Function) -> LinkedHandler | None:
         """The handler a config's function names (None: it names no Python handler)."""
@@ -498,7 +507,18 @@ class _HandlerLinks:
             facts=facts,
             function=function,
             reached=self._reach(module, key, roots) if function is not None else (),
+            modules=self._loaded(module, roots) if facts is not None else (),
         )
+
+    def _loaded(self, module: Path, roots: tuple[ImportRoots, ...]) -> tuple[LoadedModule, ...]:
+        cached = self._modules_loaded.get((module, roots))
+        if cached is None:
+            cached = self._modules_loaded[(module, roots)] = tuple(
+                LoadedModule(path, self._display(path), self._modules[path])
+                for path in self._reachability.loaded_modules(module, roots)
+                if path in self._modules
+            )
+        return cached
 
     def _reach(
         self, module: Path, key: str, roots: tuple[ImportRoots, ...]

@@ -225,6 +225,58 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class ImportUse:
+    """One place that reads a name an import binds.
+
+    function: the key of the function that reads it ("handler", "Repo.save"), None for
+      module-level code (decorators, base classes, default values and annotations that
+      are evaluated at import, module-level statements).
+    conditional: within that function, it runs only on some paths (under an `if`, a
+      loop, an `except` clause, a `match` case, a conditional expression or a short-
+      circuit operand), so not on every call of the function.
+    """
+
+    function: str | None
+    line: int
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleImport:
+    """One module imported at module level (one per imported module of a statement:
+    `import a, b` gives two), which runs when the module is loaded.
+
+    module: the module as written, absolute dotted ("pandas", "pandas.io.json") or
+      relative to the importing module (".models", "..shared.db", "." with level 1).
+    level: the number of leading dots of a relative import (0 for absolute).
+    names: the names it binds in the module ("pd", "np", "DataFrame").
+    from_names: the names a `from` import takes from the module, as written before any
+      `as` ("DataFrame"; "models" in `from . import models`, which may be a submodule);
+      () for a plain `import`.
+    span: the imported name in the statement (`pandas` in `import pandas as pd`,
+      `pandas` in `from pandas import DataFrame`).
+    statement: the whole import statement, first to last character.
+    uses: every read of a bound name.
+    optional: it cannot fail the import or is never loaded at run time (under `if
+      TYPE_CHECKING:` or in a `try` whose handler catches `ImportError`).
+    """
+
+    module: str
+    level: int
+    names: tuple[str, ...]
+    span: Span
+    statement: Span
+    from_names: tuple[str, ...] = ()
+    uses: tuple[ImportUse, ...] = ()
+    optional: bool = False
+
+    @property
+    def top_level(self) -> str:
+        """The distribution-level package it loads first ("pandas" for "pandas.io")."""
+        return self.module.split(".", 1)[0] if self.level == 0 else ""
+
+
+@dataclass(frozen=True)
 class Behaviour:
     """Everything one function does that cross rules read."""
 

@@ -207,6 +207,41 @@ class _Resolver:
                     return self._within(candidate, facts, parts[split:], depth)
         return None
 
+    def module_files(
+        self, origin: Path, module: str, level: int, names: tuple[str, ...]
+    ) -> list[Path]:
+        """The project modules an import in `origin` loads: each package on the way
+        (`a/__init__.py` for `import a.b`), the module, and the submodules a `from`
+        import names (`from . import models`); none in installed packages."""
+        parts = [part for part in module.split(".") if part]
+        for base in self.search_path(origin, level):
+            loaded: list[Path] = []
+            found = not parts  # `from . import x`: the package itself is `base`
+            if not parts:
+                init = base / "__init__.py"
+                if init in self.modules:
+                    loaded.append(init)
+            for index in range(1, len(parts) + 1):
+                folder = base.joinpath(*parts[:index])
+                init = folder / "__init__.py"
+                if init in self.modules:
+                    loaded.append(init)
+                elif index == len(parts) and folder.with_suffix(".py") in self.modules:
+                    loaded.append(folder.with_suffix(".py"))
+                else:
+                    continue
+                found = found or index == len(parts)
+            if not found and not loaded:
+                continue
+            package = base.joinpath(*parts)
+            for name in names:
+                for candidate in (package / name / "__init__.py", package / f"{name}.py"):
+                    if candidate in self.modules:
+                        loaded.append(candidate)
+                        break
+            return [path for path in loaded if not self.project.third_party(path)]
+        return []
+
     def _within(
         self, module: Path, facts: ModuleFacts, parts: list[str], depth: int
     ) -> tuple[Path, str] | None:
@@ -663,6 +698,29 @@ class Reachability:
                 ):
                     reached[ref] = reach
         return reached
+
+    def loaded_modules(self, module: Path, roots: Sequence[ImportRoots] = ()) -> tuple[Path, ...]:
+        """The project modules that importing `module` runs, itself first, then what its
+        module-level imports load, breadth first (each once)."""
+        seen: dict[Path, None] = {}
+        for context in dict.fromkeys(roots or (None,)):
+            resolver = self._resolver(context)
+            queue: deque[Path] = deque([module])
+            while queue:
+                path = queue.popleft()
+                if path in seen:
+                    continue
+                seen[path] = None
+                facts = self._modules.get(path)
+                if facts is None:
+                    continue
+                for imported in facts.module_imports:
+                    for found in resolver.module_files(
+                        path, imported.module, imported.level, imported.from_names
+                    ):
+                        if found not in seen:
+                            queue.append(found)
+        return tuple(seen)
 
     def from_handler(
         self, ref: FunctionRef, roots: Sequence[ImportRoots] = ()

@@ -100,6 +100,8 @@ class Settings:
     max_sdk_attempts: int = 10
     api_timeout_rest: int = 29
     api_timeout_http: int = 30
+    # `import-costs`: milliseconds per import name, over the table slint ships (SL102/SL103).
+    import_costs: tuple[tuple[str, float], ...] = ()
     # `show-fixes`: list the fixes after the findings (a setting of the whole run).
     show_fixes: bool = False
     # Where the settings came from (None: defaults) and what relative globs are relative to.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -196,8 +197,25 @@ def test_known_keys_are_exactly_those_of_the_specification() -> None:
         "api-timeout-rest",
         "api-timeout-http",
     }
-    # ruff's `show-fixes`, beyond the specification's list
-    assert specified | {"show-fixes"} == KNOWN_KEYS
+    # ruff's `show-fixes`, and issue 7's table of import costs, beyond the list
+    assert specified | {"show-fixes", "import-costs"} == KNOWN_KEYS
+
+
+def test_import_costs_are_read_and_checked(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"slint.toml": '[import-costs]\nmylib = 250\n"google.cloud" = 0.5\n'}
+    )
+    settings = ConfigResolver(Overrides()).for_path(tmp_path)
+    assert settings.import_costs == (("mylib", 250.0), ("google.cloud", 0.5))
+    for table, error in [
+        ("import-costs = 3", "must be a table of import name = milliseconds"),
+        ('[import-costs]\n"my-lib" = 3', '"my-lib" is not an importable module name'),
+        ("[import-costs]\nx = -1", '"x" must be a number of milliseconds between 0 and 600000'),
+        ('[import-costs]\nx = "fast"', "not 'fast'"),
+    ]:
+        write_tree(tmp_path, {"slint.toml": table + "\n"})
+        with pytest.raises(ConfigError, match=re.escape(error)):
+            ConfigResolver(Overrides()).for_path(tmp_path)
 
 
 def test_selectors_in_configuration_are_case_insensitive(tmp_path: Path) -> None:

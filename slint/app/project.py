@@ -62,6 +62,15 @@ class ReachedFunction:
 
 
 @dataclass(frozen=True)
+class LoadedModule:
+    """A project module that runs when a handler's module is imported (a cold start)."""
+
+    path: Path
+    display: str
+    facts: ModuleFacts
+
+
+@dataclass(frozen=True)
 class LinkedHandler:
     """What the code side knows about a function's handler.
 
@@ -76,6 +85,10 @@ class LinkedHandler:
     facts: ModuleFacts | None  # None when the module is missing or does not parse
     function: FunctionFacts | None  # None when the module lacks it
     reached: tuple[ReachedFunction, ...] = ()
+    # The project modules loaded when Lambda imports the handler's module: the module
+    # itself first, then what its module-level imports load (through the project's own
+    # modules), each once.
+    modules: tuple[LoadedModule, ...] = ()
 
     @property
     def location(self) -> str:

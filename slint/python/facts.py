@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from slint.facts import EMPTY, Behaviour
+from slint.facts import EMPTY, Behaviour, ModuleImport
 
 HANDLER_NAMES = frozenset({"handler", "lambda_handler", "main"})
 _EVENT_NAMES = frozenset({"event", "evt", "e", "_event", "_evt", "_e", "_"})
@@ -93,6 +93,8 @@ class ModuleFacts:
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Modules whose names `from <module> import *` binds, as written (".helpers").
     star_imports: tuple[str, ...] = ()
+    # The module's module-level imports with where their names are read (SL102, SL103).
+    module_imports: tuple[ModuleImport, ...] = ()
 
     @property
     def convention_handlers(self) -> tuple[str, ...]:

@@ -1,0 +1,1 @@
+"""SL4xx: input validation, API schemas and authorizers."""
