@@ -19,6 +19,7 @@ from slint.python.behaviour import behaviours
 from slint.python.context import ModuleContext
 from slint.python.facts import ModuleFacts
 from slint.python.traversal import Traversal
+from slint.python.walk import walk
 from slint.settings import Settings
 
 
@@ -187,7 +188,7 @@ def _analyze_parsed(
     ctx = ModuleContext(path, text, module, settings)
     rules = [rule_class(ctx) for rule_class in rule_classes]
     traversal = Traversal(ctx, rules)
-    module.visit(traversal)
+    walk(module, traversal, traversal.wanted_trivial_types)
     diagnostics: list[Diagnostic] = []
     pending: list[PendingDiagnostic] = []
     for report in ctx.reports:

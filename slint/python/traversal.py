@@ -21,6 +21,7 @@ from slint.python.context import (
     import_bindings,
 )
 from slint.python.facts import FunctionFacts, ModuleFacts, definition_lines
+from slint.python.walk import TRIVIAL_TYPES
 
 CACHE_DECORATORS = frozenset(
     {
@@ -130,6 +131,13 @@ class Traversal(cst.CSTVisitor):
         self._pending_function: _FunctionState | None = None
         self._defined: list[_FunctionState] = []  # in source order
         self._routers: list[tuple[str, str]] = []
+
+    @property
+    def wanted_trivial_types(self) -> frozenset[type[cst.CSTNode]]:
+        """Whitespace and punctuation node types some rule has a hook for (the walk
+        skips the others)."""
+        hooked = self._visit.keys() | self._leave.keys()
+        return frozenset(kind for kind in TRIVIAL_TYPES if kind.__name__ in hooked)
 
     # -- dispatch ------------------------------------------------------------
     def _call(self, callbacks: list[Callback], node: cst.CSTNode) -> None:
