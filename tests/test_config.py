@@ -202,9 +202,7 @@ def test_known_keys_are_exactly_those_of_the_specification() -> None:
 
 
 def test_import_costs_are_read_and_checked(tmp_path: Path) -> None:
-    write_tree(
-        tmp_path, {"slint.toml": '[import-costs]\nmylib = 250\n"google.cloud" = 0.5\n'}
-    )
+    write_tree(tmp_path, {"slint.toml": '[import-costs]\nmylib = 250\n"google.cloud" = 0.5\n'})
     settings = ConfigResolver(Overrides()).for_path(tmp_path)
     assert settings.import_costs == (("mylib", 250.0), ("google.cloud", 0.5))
     for table, error in [

@@ -218,3 +218,21 @@ def test_cdk_output_inside_a_git_work_tree(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
     run = check_project(root, ["cdk.out"])
     assert run.linked == 2
+
+
+def test_a_pytest_test_named_like_a_handler_is_no_handler(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "tests/test_app.py": (
+                "import boto3\n\n\n"
+                "def test_lambda_handler(apigw_event, mocker):\n"
+                "    s3 = boto3.client('s3')\n"
+                "    assert s3\n\n\n"
+                "def lambda_handler(event, context):\n"
+                "    return boto3.client('s3')\n"
+            )
+        },
+    )
+    run = lint(tmp_path, select=["SL101"])
+    assert codes_at(run.diagnostics) == [("tests/test_app.py", "SL101", 10, 12)]
