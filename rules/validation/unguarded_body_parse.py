@@ -1,0 +1,397 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from textwrap import dedent
+
+import libcst as cst
+
+from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
+from slint.diagnostics import Applicability, Edit, Fix
+from slint.python.context import FixBuilder, ModuleContext, Positions
+
+# Parsers whose failure on bad input is a `ValueError` (json.JSONDecodeError and its
+# kin in simplejson / orjson / ujson / rapidjson all derive from it).
+_PARSERS = frozenset(
+    {"json.loads", "simplejson.loads", "orjson.loads", "ujson.loads", "rapidjson.loads"}
+)
+# An `except` clause naming one of these (last part of the qualified name) turns a
+# parse error into something the handler controls: `ValueError`, `JSONDecodeError`
+# (json, simplejson, orjson, ...), or everything.
+_CATCHING = frozenset({"ValueError", "JSONDecodeError", "Exception", "BaseException"})
+# How a handler's event parameter is usually named (SL402 reads the API event's body,
+# `event["body"]`, not an SQS record's `record["body"]`).
+_EVENT_NAMES = frozenset({"event", "evt", "e", "_event", "_evt", "req", "request"})
+# Decoders a body goes through before it is parsed (`json.loads(base64.b64decode(body))`).
+_DECODERS = frozenset(
+    {"base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode", "str"}
+)
+# Powertools' parser: the decorated function receives the body already parsed and
+# validated (`@event_parser(model=Order, envelope=envelopes.ApiGatewayEnvelope)`).
+_PARSED_BY_DECORATOR = (
+    "aws_lambda_powertools.utilities.parser.event_parser",
+    "aws_lambda_powertools.utilities.parser.parser.event_parser",
+)
+_FIX_MESSAGE = (
+    'Catch the parse error and answer 400: `except (TypeError, ValueError): return {"statusCode": '
+    "400, ...}`"
+)
+
+
+def _is_event_name(name: str) -> bool:
+    return name in _EVENT_NAMES or name.endswith("event")
+
+
+def _string(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+@dataclass
+class _Frame:
+    """One function being traversed."""
+
+    node: cst.FunctionDef
+    events: frozenset[str]  # its parameters that hold the API event
+    # A top-level function taking (event, context): what it returns is the response.
+    handler_like: bool
+    parsed_by_decorator: bool
+    body_names: set[str] = field(default_factory=set)  # local names holding the raw body
+
+
+class UnguardedBodyParse(CodeRule):
+    """
+    ## What it does
+    Reports `json.loads(event["body"])` (also `event.get("body")`, `event.body` of a
+    Powertools data class, a variable assigned from one of them, or the body after
+    `base64.b64decode`) in code that runs on every invocation of a handler, when no
+    `try` around it catches `ValueError`, `json.JSONDecodeError` or `Exception`.
+    `simplejson`, `orjson` and `ujson` parsers count as `json.loads`.
+
+    ## Why is this bad?
+    The body of an API request is whatever the client sent. A body that is not JSON
+    (a typo, a form post, an empty request, where `body` is `None` and `json.loads`
+    raises `TypeError`) makes the handler raise; API Gateway then answers
+    `502 Internal server error` instead of `400 Bad Request`, the client cannot tell
+    its own mistake from an outage, and every malformed request shows up as a Lambda
+    error in the alarms.
+
+    ## Example
+    ```python
+    import json
+
+    def handler(event, context):
+        order = json.loads(event["body"])
+        return {"statusCode": 201, "body": json.dumps(order)}
+    ```
+
+    ## Use instead
+    ```python
+    import json
+
+    def handler(event, context):
+        try:
+            order = json.loads(event["body"])
+        except (TypeError, ValueError):
+            return {"statusCode": 400, "body": '{"message": "Request body is not valid JSON"}'}
+        return {"statusCode": 201, "body": json.dumps(order)}
+    ```
+
+    Not reported: a parse inside a `try` that catches `ValueError` (or
+    `json.JSONDecodeError`, `Exception`, a bare `except`), `json.loads` of anything
+    but the request body (an SQS record's `record["body"]`, a response body), a
+    function decorated with Powertools' `@event_parser` (the parser validates the
+    body), and Powertools' `app.current_event.json_body` inside an event handler
+    resolver (register `@app.exception_handler(ValueError)` there instead).
+
+    ## Fix
+    A suggestion, never applied in batch: when the parse is a statement of the
+    handler itself, the statement is wrapped in `try` / `except (TypeError,
+    ValueError)` returning a 400 response. Elsewhere the message says what to catch;
+    a helper that parses the body should raise an error that the handler turns into
+    a 400.
+
+    ## References
+    - https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html
+    - https://docs.python.org/3/library/json.html#json.JSONDecodeError
+    """
+
+    code = "SL402"
+    name = "unguarded-body-parse"
+    severity = Severity.WARNING
+    fix = FixKind.SUGGEST
+
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
+        super().__init__(ctx)
+        self._frames: list[_Frame] = []
+
+    # -- functions -----------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        params = [*node.params.posonly_params, *node.params.params]
+        names = [param.name.value for param in params]
+        if names and names[0] in ("self", "cls"):
+            names = names[1:]
+        events = frozenset(name for name in names if _is_event_name(name))
+        top_level = len(self.ctx.parents) == 1
+        decorators = {
+            self.ctx.qualified_name(
+                decorator.decorator.func
+                if isinstance(decorator.decorator, cst.Call)
+                else decorator.decorator
+            )
+            for decorator in node.decorators
+        }
+        self._frames.append(
+            _Frame(
+                node=node,
+                events=events,
+                handler_like=top_level and len(names) == 2 and names[0] in events,
+                parsed_by_decorator=any(name in _PARSED_BY_DECORATOR for name in decorators),
+            )
+        )
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if self._frames and self._frames[-1].node is original_node:
+            self._frames.pop()
+
+    # -- what holds the body ---------------------------------------------------------
+    def _is_body(self, node: cst.BaseExpression, frame: _Frame) -> bool:
+        """`event["body"]`, `event.get("body")`, `event.body`, a name bound to one, or
+        one of them decoded or defaulted (`event.get("body") or "{}"`)."""
+        if isinstance(node, cst.Name):
+            return node.value in frame.body_names
+        if isinstance(node, cst.Subscript):
+            if not isinstance(node.value, cst.Name) or node.value.value not in frame.events:
+                return False
+            if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+                return False
+            return _string(node.slice[0].slice.value) == "body"
+        if isinstance(node, cst.Attribute):
+            return (
+                node.attr.value == "body"
+                and isinstance(node.value, cst.Name)
+                and node.value.value in frame.events
+            )
+        if isinstance(node, cst.BooleanOperation):
+            return self._is_body(node.left, frame)
+        if isinstance(node, cst.Call):
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value in frame.events
+                and func.attr.value == "get"
+            ):
+                return bool(node.args) and _string(node.args[0].value) == "body"
+            if isinstance(func, cst.Attribute) and func.attr.value == "decode":
+                return self._is_body(func.value, frame)  # `body.decode("utf-8")`
+            if self.ctx.qualified_name(func) in _DECODERS and node.args:
+                return self._is_body(node.args[0].value, frame)
+        return False
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        if not self._frames:
+            return
+        frame = self._frames[-1]
+        is_body = self._is_body(original_node.value, frame)
+        for target in original_node.targets:
+            if isinstance(target.target, cst.Name):
+                if is_body:
+                    frame.body_names.add(target.target.value)
+                else:
+                    frame.body_names.discard(target.target.value)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        if not self._frames or not isinstance(original_node.target, cst.Name):
+            return
+        frame = self._frames[-1]
+        name = original_node.target.value
+        if original_node.value is not None and self._is_body(original_node.value, frame):
+            frame.body_names.add(name)
+        else:
+            frame.body_names.discard(name)
+
+    # -- the parse -------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._frames or not node.args:
+            return
+        frame = self._frames[-1]
+        if frame.parsed_by_decorator or not (frame.events or frame.body_names):
+            return
+        first = node.args[0]
+        if first.keyword is not None or first.star:
+            return
+        if not self._is_body(first.value, frame):
+            return
+        if self.ctx.qualified_name(node.func) not in _PARSERS:
+            return
+        if self._guarded(node):
+            return
+        self.ctx.report(
+            self,
+            node,
+            "The request body is parsed outside a `try` that catches `ValueError`: a body "
+            "that is not JSON (or a missing one) makes the handler fail and API Gateway "
+            "answers 502 instead of 400; catch the error and return a 400 response",
+            fix=self._fix(node, frame),
+            per_invocation=True,
+        )
+
+    def _guarded(self, node: cst.Call) -> bool:
+        """A `try` of the same function holds the call in its body and catches parse
+        errors."""
+        parents = self.ctx.parents
+        for index in range(len(parents) - 1, -1, -1):
+            parent = parents[index]
+            if isinstance(parent, (cst.FunctionDef, cst.Lambda)):
+                return False
+            if isinstance(parent, (cst.Try, cst.TryStar)):
+                child = parents[index + 1] if index + 1 < len(parents) else node
+                if child is parent.body and any(
+                    self._catches(handler.type) for handler in parent.handlers
+                ):
+                    return True
+        return False
+
+    def _catches(self, caught: cst.BaseExpression | None) -> bool:
+        if caught is None:
+            return True  # a bare `except:`
+        if isinstance(caught, cst.Tuple):
+            return any(self._catches(element.value) for element in caught.elements)
+        name = self.ctx.qualified_name(caught)
+        return name is not None and name.rsplit(".", 1)[-1] in _CATCHING
+
+    # -- the fix ---------------------------------------------------------------------
+    def _fix(self, call: cst.Call, frame: _Frame) -> Fix | FixBuilder:
+        suggestion = Fix(Applicability.DISPLAY_ONLY, _FIX_MESSAGE)
+        parents = self.ctx.parents
+        # The statement line that holds the call, directly in the handler's body.
+        if not frame.handler_like or len(parents) < 3:
+            return suggestion
+        line_index = next(
+            (
+                i
+                for i in range(len(parents) - 1, -1, -1)
+                if isinstance(parents[i], cst.SimpleStatementLine)
+            ),
+            None,
+        )
+        if line_index is None or line_index < 2:
+            return suggestion
+        line = parents[line_index]
+        block = parents[line_index - 1]
+        if not (
+            isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and isinstance(block, cst.IndentedBlock)
+            and parents[line_index - 2] is frame.node
+        ):
+            return suggestion
+        code = self.ctx.module.code_for_node(line.body[0])
+        if "\n" in code:
+            return suggestion
+        module = self.ctx.module
+        step = block.indent if block.indent is not None else module.default_indent
+
+        def build(positions: Positions) -> Fix | None:
+            start = positions.start(line.body[0])
+            end = positions.end(line.body[0])
+            indent = " " * (start.column - 1)
+            newline = module.default_newline
+            inner = indent + step
+            text = (
+                f"try:{newline}{inner}{code}{newline}"
+                f"{indent}except (TypeError, ValueError):{newline}"
+                f'{inner}return {{"statusCode": 400, "body": '
+                f'\'{{"message": "Request body is not valid JSON"}}\'}}'
+            )
+            return Fix(
+                Applicability.DISPLAY_ONLY,
+                "Wrap the parse in `try` / `except (TypeError, ValueError)` returning a 400",
+                (Edit(start, end, text),),
+            )
+
+        return build
+
+    valid = (
+        Valid(
+            dedent("""\
+                import json
+
+                def handler(event, context):
+                    try:
+                        order = json.loads(event["body"])
+                    except json.JSONDecodeError:
+                        return {"statusCode": 400, "body": "invalid JSON"}
+                    return {"statusCode": 201, "body": json.dumps(order)}
+                """)
+        ),
+        # An SQS record's body is not an API request: a failure is retried, not a 502.
+        Valid(
+            dedent("""\
+                import json
+
+                def handler(event, context):
+                    for record in event["Records"]:
+                        message = json.loads(record["body"])
+                        print(message["id"])
+                """)
+        ),
+        Valid(
+            dedent("""\
+                from aws_lambda_powertools.utilities.parser import envelopes, event_parser
+                from pydantic import BaseModel
+
+                class Order(BaseModel):
+                    id: str
+
+                @event_parser(model=Order, envelope=envelopes.ApiGatewayEnvelope)
+                def handler(event: Order, context):
+                    return {"statusCode": 201, "body": event.id}
+                """)
+        ),
+        Valid(
+            dedent("""\
+                import json
+
+                def handler(event, context):
+                    body = event.get("body") or "{}"
+                    try:
+                        order = json.loads(body)
+                    except Exception:
+                        return {"statusCode": 400}
+                    return {"statusCode": 201, "body": json.dumps(order)}
+                """)
+        ),
+    )
+    invalid = (
+        Invalid(
+            dedent("""\
+                import json
+
+                def handler(event, context):
+                    order = json.loads(event["body"])
+                    return {"statusCode": 201, "body": json.dumps(order)}
+                """),
+            line=4,
+            column=13,
+            message="API Gateway answers 502 instead of 400",
+        ),
+        Invalid(
+            dedent("""\
+                import json
+
+                def handler(event, context):
+                    body = event.get("body", "{}")
+                    try:
+                        order = json.loads(body)
+                    except KeyError:
+                        return {"statusCode": 400}
+                    return {"statusCode": 201, "body": json.dumps(order)}
+                """),
+            line=6,
+            column=17,
+            message="outside a `try` that catches `ValueError`",
+        ),
+    )
