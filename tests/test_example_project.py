@@ -11,6 +11,8 @@ from conftest import REPO, run_cli
 EXPECTED = [
     ("examples/shop/images/src/thumbnail.py", "SL209", 34, 15),
     ("examples/shop/images/template.yaml", "SL603", 46, 7),
+    ("examples/shop/orders/api.py", "SL305", 26, 16),
+    ("examples/shop/orders/api.py", "SL402", 44, 12),
     ("examples/shop/orders/audit.py", "SL101", 19, 12),
     ("examples/shop/orders/fulfil.py", "SL101", 19, 11),
     ("examples/shop/orders/report.py", "SL101", 36, 10),
@@ -37,7 +39,7 @@ def test_example_project_findings_as_text() -> None:
         path, row, column, rest = line.split(":", 3)
         found.append((path, rest.split()[0], int(row), int(column)))
     assert found == EXPECTED
-    assert lines[-1] == "Found 15 problems (4 fixable with --fix, 4 fixable with --unsafe-fixes)."
+    assert lines[-1] == "Found 17 problems (4 fixable with --fix, 5 fixable with --unsafe-fixes)."
     assert result.stderr == ""
 
 
@@ -48,7 +50,7 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
     assert [
         (d["filename"], d["code"], d["location"]["row"], d["location"]["column"]) for d in data
     ] == EXPECTED
-    report = data[4]
+    report = data[6]
     assert report["fix"]["applicability"] == "unsafe"
     assert report["fix"]["message"] == 'Move `s3 = boto3.client("s3")` to module scope'
     insert, delete = report["fix"]["edits"]
@@ -60,9 +62,9 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
     }
     # The handler closes the connection (`finally: conn.close()`): hoisting it would hand
     # the next warm invocation a closed connection, so the fix is only a suggestion.
-    connection = data[5]
+    connection = data[7]
     assert connection["fix"]["applicability"] == "display-only"
     assert connection["fix"]["edits"] == []
     assert "closes `conn`" in connection["fix"]["message"]
-    helper = data[2]
+    helper = data[4]
     assert "runs on every invocation of handler `audit_orders_handler`" in helper["message"]
