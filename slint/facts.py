@@ -15,7 +15,7 @@ The data is frozen and picklable: workers and the cache can return it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slint.diagnostics import Location
 
@@ -51,6 +51,17 @@ class Value:
     items: for a dictionary literal, each key with its value.
     names: the names it reads, dotted and resolved through imports and local
       assignments ("record", "context.aws_request_id", "uuid.uuid4").
+    elements: for a list, tuple or set literal, its elements (also one assigned to
+      the name first); a starred element is left out.
+    keywords: for an object made by a call, the keyword arguments of that call
+      (`CORSConfig(allow_origin="*")` -> (("allow_origin", Value("*")),)), through a
+      name assigned from it too (`app = Resolver(cors=cors)`).
+    span: where the expression is written, for the values a rule may report on: the
+      values of dictionary items (also ones assigned by subscript, `d["k"] = v`), list
+      elements, and keyword arguments of a call value (None elsewhere). A value read
+      through a name keeps the spans inside it (the `"*"` of `headers =
+      {"Access-Control-Allow-Origin": "*"}` where `headers` is returned). Not part of
+      equality.
     """
 
     text: str
@@ -65,10 +76,20 @@ class Value:
     keys: tuple[str, ...] = ()
     items: tuple[tuple[str, Value], ...] = ()
     names: tuple[str, ...] = ()
+    elements: tuple[Value, ...] = ()
+    keywords: tuple[tuple[str, Value], ...] = ()
+    span: Span | None = field(default=None, compare=False)
 
     def item(self, key: str) -> Value | None:
         for name, value in self.items:
             if name == key:
+                return value
+        return None
+
+    def keyword(self, name: str) -> Value | None:
+        """The keyword argument `name` of the call that made it, if given."""
+        for keyword, value in self.keywords:
+            if keyword == name:
                 return value
         return None
 
@@ -231,9 +252,10 @@ class ImportUse:
     function: the key of the function that reads it ("handler", "Repo.save"), None for
       module-level code (decorators, base classes, default values and annotations that
       are evaluated at import, module-level statements).
-    conditional: within that function, it runs only on some paths (under an `if`, a
-      loop, an `except` clause, a `match` case, a conditional expression or a short-
-      circuit operand), so not on every call of the function.
+    conditional: within that function, it runs only on some paths (under an `if`, an
+      `except` clause, a `match` case, a conditional expression or a short-circuit
+      operand), so not on every call of the function. A loop body is not conditional:
+      it runs whenever there is something to loop over, such as the event's records.
     """
 
     function: str | None

@@ -181,3 +181,65 @@ def test_conditions_that_hold_a_call_and_values_through_calls() -> None:
     assert key.event_path == "event.Records[].s3.object.key"
     assert put.arguments[1].value.prefix == "out/"
     assert "uuid.uuid4" in skip.arguments[0].value.names
+
+
+def test_list_elements_nested_items_and_spans() -> None:
+    """Literals keep their elements and nested items with where each is written; a
+    nested subscript assignment changes the literal a local name holds."""
+    source = dedent("""\
+        HEADERS = {"Access-Control-Allow-Origin": "*"}
+
+
+        def handler(event, context):
+            arn = event["methodArn"]
+            policy = {"Statement": [{"Effect": "Deny", "Resource": "x"}], "Other": (1, *rest)}
+            policy["Statement"][0]["Resource"] = arn
+            policy["Missing"]["Deep"] = arn
+            policy["Statement"][5]["Resource"] = arn
+            return {"headers": HEADERS, "policy": policy}
+        """)
+    behaviour = behaviours(source)["handler"]
+    returned = behaviour.returns[0].value
+    assert returned is not None
+    headers = returned.item("headers")
+    assert headers is not None
+    origin = headers.item("Access-Control-Allow-Origin")
+    assert origin is not None and origin.literal == "*"
+    # The `"*"` of the module constant, not the name that reads it.
+    assert origin.span is not None and origin.span.start == Location(1, 43)
+    policy = returned.item("policy")
+    assert policy is not None and set(policy.keys) == {"Statement", "Other"}
+    statement_list = policy.item("Statement")
+    assert statement_list is not None and len(statement_list.elements) == 1
+    statement = statement_list.elements[0]
+    assert statement.keys == ("Effect", "Resource")
+    resource = statement.item("Resource")
+    assert resource is not None and resource.event_path == "event.methodArn"
+    assert resource.span is not None and resource.span.start == Location(7, 42)
+    other = policy.item("Other")
+    assert other is not None and [e.literal for e in other.elements] == [1]
+    assert other.names == ("rest",)  # what a tuple reads is unchanged by `elements`
+
+
+def test_call_values_keep_their_keywords() -> None:
+    source = dedent("""\
+        from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
+
+        app = APIGatewayRestResolver(cors=CORSConfig(allow_origin="*", max_age=300))
+
+
+        def handler(event, context):
+            return app.resolve(event, context)
+        """)
+    behaviour = behaviours(source)["handler"]
+    receiver = behaviour.calls[0].receiver
+    assert receiver is not None
+    assert receiver.origin == "aws_lambda_powertools.event_handler.APIGatewayRestResolver()"
+    cors = receiver.keyword("cors")
+    assert cors is not None and cors.origin == "aws_lambda_powertools.event_handler.CORSConfig()"
+    allow = cors.keyword("allow_origin")
+    assert allow is not None and allow.literal == "*"
+    assert allow.span is not None and allow.span.start == Location(3, 59)
+    assert cors.keyword("missing") is None
+    # Spans are not part of a value's identity, and the facts still pickle.
+    assert pickle.loads(pickle.dumps(behaviour)) == behaviour

@@ -315,10 +315,18 @@ class _Function:
                 value = self.evaluate(item)
                 read.extend(value.names)
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    items.append((key.value, value))
+                    items.append((key.value, replace(value, span=module.span(item))))
             return Value(
                 text, keys=tuple(k for k, _ in items), items=tuple(items), names=tuple(read)
             )
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            elements = tuple(
+                replace(self.evaluate(element), span=module.span(element))
+                for element in node.elts
+                if not isinstance(element, ast.Starred)
+            )
+            # What it reads, as before elements were kept (rules match on these names).
+            return Value(text, elements=elements, names=tuple(self._names(node)))
         if isinstance(node, ast.Subscript):
             base = self.evaluate(node.value)
             key = node.slice
@@ -384,7 +392,11 @@ class _Function:
         qualified = self.qualify(func)
         origin = f"{qualified}()" if qualified is not None else None
         arguments = [self.evaluate(arg) for arg in node.args]
-        keywords = {kw.arg: self.evaluate(kw.value) for kw in node.keywords if kw.arg}
+        keywords = {
+            kw.arg: replace(self.evaluate(kw.value), span=self.module.span(kw.value))
+            for kw in node.keywords
+            if kw.arg
+        }
         names = tuple(name for value in (*arguments, *keywords.values()) for name in value.names)
         if qualified in _ENV_GETTERS and arguments and isinstance(arguments[0].literal, str):
             return Value(text, env=arguments[0].literal, names=(qualified,))
@@ -425,7 +437,14 @@ class _Function:
             event_path = arguments[0].event_path
         if qualified is not None:
             names = (*names, qualified)
-        return Value(text, origin=origin, service=service, event_path=event_path, names=names)
+        return Value(
+            text,
+            origin=origin,
+            service=service,
+            event_path=event_path,
+            names=names,
+            keywords=tuple(keywords.items()),
+        )
 
     def _names(self, node: ast.AST) -> list[str]:
         found: list[str] = []
@@ -576,11 +595,36 @@ class _Function:
                 held = self.scope.values.get(target.value.id)
                 if held is not None and held.origin is None and held.event_path is None:
                     key = target.slice.value
-                    items = (*(i for i in held.items if i[0] != key), (key, value))
+                    placed = replace(value, span=self.module.span(statement.value))
+                    items = (*(i for i in held.items if i[0] != key), (key, placed))
                     self.scope.bind(
                         target.value.id,
                         replace(held, keys=tuple(k for k, _ in items), items=items),
                     )
+            elif isinstance(target, ast.Subscript) and not isinstance(statement, ast.AugAssign):
+                self._assign_nested(target, replace(value, span=self.module.span(statement.value)))
+
+    def _assign_nested(self, target: ast.Subscript, value: Value) -> None:
+        """`policy["policyDocument"]["Statement"][0]["Resource"] = arn` changes the item
+        of a dict (or element of a list) literal held by a local name, at any depth."""
+        path: list[str | int] = []
+        node: ast.expr = target
+        while isinstance(node, ast.Subscript):
+            key = node.slice
+            if not isinstance(key, ast.Constant) or not isinstance(key.value, (str, int)):
+                return
+            if isinstance(key.value, bool):
+                return
+            path.append(key.value)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return
+        held = self.scope.values.get(node.id)
+        if held is None or held.origin is not None or held.event_path is not None:
+            return
+        changed = _placed(held, path[::-1], value)
+        if changed is not None:
+            self.scope.bind(node.id, changed)
 
     def _try(self, statement: ast.Try, where: _Where) -> None:
         index = len(self.tries)
@@ -695,6 +739,32 @@ class _Function:
                 where.conditions,
             )
         )
+
+
+def _placed(held: Value, path: Sequence[str | int], value: Value) -> Value | None:
+    """`held` with `value` at `path` (dict keys and list indices, outermost first);
+    None when `held` has no literal container along the way."""
+    if not path:
+        return value
+    step, rest = path[0], path[1:]
+    if isinstance(step, str):
+        inner = held.item(step)
+        if rest and inner is None:
+            return None
+        placed = _placed(inner, rest, value) if inner is not None else value
+        if placed is None:
+            return None
+        items = (*(i for i in held.items if i[0] != step), (step, placed))
+        return replace(held, keys=tuple(k for k, _ in items), items=items)
+    elements = held.elements
+    if not -len(elements) <= step < len(elements):
+        return None
+    placed = _placed(elements[step], rest, value)
+    if placed is None:
+        return None
+    changed = list(elements)
+    changed[step] = placed
+    return replace(held, elements=tuple(changed))
 
 
 def _test_parts(test: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
