@@ -18,6 +18,7 @@ from slint.diagnostics import Diagnostic, Fix, Location, Severity, location_of_o
 from slint.python.behaviour import behaviours
 from slint.python.context import ModuleContext
 from slint.python.facts import ModuleFacts
+from slint.python.imports import module_imports
 from slint.python.traversal import Traversal
 from slint.python.walk import walk
 from slint.settings import Settings
@@ -242,12 +243,14 @@ def _analyze_parsed(
 
 
 def with_behaviour(facts: ModuleFacts, source: str, tree: ast.Module | None) -> ModuleFacts:
-    """Module facts with what each function does (`slint.facts.Behaviour`)."""
+    """Module facts with what each function does (`slint.facts.Behaviour`) and what its
+    module-level imports load and where their names are read."""
+    imported = module_imports(source, tree) if tree is not None else ()
     if not facts.functions:
-        return facts
+        return replace(facts, module_imports=imported)
     found = behaviours(source, tree)
     functions = {
         key: replace(function, behaviour=found[key]) if key in found else function
         for key, function in facts.functions.items()
     }
-    return replace(facts, functions=functions)
+    return replace(facts, functions=functions, module_imports=imported)
