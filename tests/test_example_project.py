@@ -14,6 +14,7 @@ EXPECTED = [
     ("examples/shop/orders/api.py", "SL305", 26, 16),
     ("examples/shop/orders/api.py", "SL402", 44, 12),
     ("examples/shop/orders/audit.py", "SL101", 19, 12),
+    ("examples/shop/orders/audit.py", "SL502", 38, 5),
     ("examples/shop/orders/fulfil.py", "SL101", 19, 11),
     ("examples/shop/orders/report.py", "SL101", 36, 10),
     ("examples/shop/orders/report.py", "SL101", 44, 12),
@@ -39,7 +40,7 @@ def test_example_project_findings_as_text() -> None:
         path, row, column, rest = line.split(":", 3)
         found.append((path, rest.split()[0], int(row), int(column)))
     assert found == EXPECTED
-    assert lines[-1] == "Found 17 problems (4 fixable with --fix, 5 fixable with --unsafe-fixes)."
+    assert lines[-1] == "Found 18 problems (4 fixable with --fix, 5 fixable with --unsafe-fixes)."
     assert result.stderr == ""
 
 
@@ -50,7 +51,7 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
     assert [
         (d["filename"], d["code"], d["location"]["row"], d["location"]["column"]) for d in data
     ] == EXPECTED
-    report = data[6]
+    report = data[7]
     assert report["fix"]["applicability"] == "unsafe"
     assert report["fix"]["message"] == 'Move `s3 = boto3.client("s3")` to module scope'
     insert, delete = report["fix"]["edits"]
@@ -62,7 +63,7 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
     }
     # The handler closes the connection (`finally: conn.close()`): hoisting it would hand
     # the next warm invocation a closed connection, so the fix is only a suggestion.
-    connection = data[7]
+    connection = data[8]
     assert connection["fix"]["applicability"] == "display-only"
     assert connection["fix"]["edits"] == []
     assert "closes `conn`" in connection["fix"]["message"]
