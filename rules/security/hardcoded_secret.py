@@ -4,16 +4,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import PurePosixPath
 from textwrap import dedent
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slint.api import ConfigRule, FixKind, Invalid, Severity, Valid
+import libcst as cst
+
+from slint.api import CodeRule, ConfigRule, FixKind, Invalid, Severity, Valid
 from slint.app.edits import text_between
 from slint.app.model import App, Setting
-from slint.diagnostics import Diagnostic
+from slint.diagnostics import Diagnostic, Location
 from slint.settings import Settings
 
 from .._support.report import by_place, of_functions, setting_place
+
+if TYPE_CHECKING:
+    from slint.python.context import ModuleContext
 
 # -- names ------------------------------------------------------------------------------
 # One word of a variable name that means "this holds a secret" on its own ...
@@ -109,11 +115,121 @@ _PATH_LIKE = re.compile(r"^/?[\w.\-]+(/[\w.\-]+)+/?$")
 _RANDOM_SEGMENT = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)\S{16,}$")
 
 
+# Words that mark a value as made up when they open or close it, with or without a
+# separator (`DUMMYEXAMPLEKEY`, `testpassword`, `my-secret-example`), provided the rest of
+# the value is made of words and short numbers: `test` + a random string is a real value.
+PLACEHOLDER_WORDS = tuple(
+    """
+    changeme change_me change-me changeit replaceme replace_me replace-me placeholder
+    dummy fake example sample mock test testing local your todo tbd fixme redacted xxx demo
+    """.split()  # noqa: SIM905
+)
+_VOWELS = frozenset("aeiouy")
+
+
+def low_entropy(text: str) -> bool:
+    """Is `text` made of words and short numbers (`EXAMPLEKEY`, `-my-secret-`, `KEY1234`)
+    rather than random characters (`Xk93mzPq7LwR`, `9f8e7d6c5b4a`)?"""
+    core = re.sub(r"[\s\-_.:/]+", "", text)
+    symbols = re.sub(r"[A-Za-z0-9]+", "", core)
+    if len(symbols) <= 2:
+        core = re.sub(r"[^A-Za-z0-9]+", "", core)  # `Password123!`: a policy's symbol
+    if len(core) <= 4:
+        return True
+    if core.isdigit():
+        return _counting(core)  # 12345678; not a 16-digit number
+    tokens = [
+        token
+        for part in re.split(r"[^A-Za-z0-9]+", text if len(symbols) <= 2 else core)
+        for token in _WORD.findall(part)
+    ]
+    if "".join(tokens) != core:
+        return False  # other characters: +, /, =, #, $ ... as in base64 or passwords
+    if sum(1 for token in tokens if len(token) <= 2) > max(1, len(tokens) // 3):
+        return False  # many short runs: case and digits switching, as in random strings
+    digits = [token for token in tokens if token.isdigit()]
+    if len(digits) > 1 or any(len(token) > 4 and not _counting(token) for token in digits):
+        return False
+    for token in tokens:
+        if token.isdigit() or len(token) <= 2:
+            continue  # `X-Api-Key`, `DB`: short runs are counted above
+        vowels = sum(1 for char in token.lower() if char in _VOWELS)
+        if vowels * 5 < len(token) or re.search(r"[^aeiouy]{5,}", token.lower()):
+            return False  # no words without vowels: `kqzjvmxwplrt`
+    return True
+
+
+def _counting(digits: str) -> bool:
+    """`12345678`, `000000`: digits typed to fill a field."""
+    return digits in "01234567890" or digits in "9876543210" or len(set(digits)) == 1
+
+
 def placeholder(value: str) -> bool:
     text = value.strip()
-    if len(text) < 4 or text.lower() in _PLACEHOLDERS:
+    lowered = text.lower()
+    if len(text) < 4 or lowered in _PLACEHOLDERS:
         return True
-    return any(pattern.search(text) for pattern in _PLACEHOLDER_PATTERNS)
+    if any(pattern.search(text) for pattern in _PLACEHOLDER_PATTERNS):
+        return True
+    for word in PLACEHOLDER_WORDS:
+        if lowered.startswith(word) and low_entropy(text[len(word) :]):
+            return True
+        if lowered.endswith(word) and low_entropy(text[: len(text) - len(word)]):
+            return True
+    return False
+
+
+# -- credential pairs -------------------------------------------------------------------
+# The format of the value a name promises: an `..._ACCESS_KEY_ID` that does not look like
+# one is not an access key id (`DUMMYIDEXAMPLE` for a local emulator).
+ACCESS_KEY_ID = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}")
+# The secret half of an AWS credential, recognised without a name when it sits next to an
+# access key id (two positional arguments of one call).
+SECRET_ACCESS_KEY = re.compile(r"(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9/+]{40}")
+
+
+@dataclass(frozen=True)
+class PairHalf:
+    """Which half of an AWS credential pair a name is, and what pairs it with its other
+    half (`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` share the prefix `aws`)."""
+
+    is_id: bool
+    prefix: tuple[str, ...]
+
+
+def pair_half(name: str) -> PairHalf | None:
+    words = name_words(name)
+    if words[-3:] == ["access", "key", "id"]:
+        return PairHalf(True, tuple(words[:-3]))
+    if words[-3:] == ["secret", "access", "key"]:
+        return PairHalf(False, tuple(words[:-3]))
+    return None
+
+
+def fake_half(half: PairHalf, value: str) -> bool:
+    """A placeholder, or (for the id) a value without the access key id format."""
+    if half.is_id:
+        return placeholder(value) or ACCESS_KEY_ID.fullmatch(value.strip()) is None
+    return placeholder(value)
+
+
+def fake_pairs(halves: Iterable[tuple[str, str]]) -> set[str]:
+    """The names, among (name, literal value) written side by side, that belong to a
+    credential pair judged fake as a whole: both halves are written and either is fake.
+    Both halves are then silent; a real-looking pair is judged half by half."""
+    found: dict[tuple[str, ...], dict[bool, list[tuple[str, str]]]] = {}
+    for name, value in halves:
+        half = pair_half(name)
+        if half is not None:
+            found.setdefault(half.prefix, {}).setdefault(half.is_id, []).append((name, value))
+    fake: set[str] = set()
+    for sides in found.values():
+        if len(sides) < 2:
+            continue
+        members = [(is_id, name, value) for is_id, items in sides.items() for name, value in items]
+        if any(fake_half(PairHalf(is_id, ()), value) for is_id, _, value in members):
+            fake.update(name for _, name, _ in members)
+    return fake
 
 
 def reference_like(value: str) -> bool:
@@ -225,17 +341,165 @@ def literal_text(raw: str, value: Any) -> str | None:
     return str(value)
 
 
+# -- code -------------------------------------------------------------------------------
+# Literals shorter than this under a secret name are left alone in code: `"admin"`, `"root"`,
+# `"guest"` are local defaults far more often than leaked credentials.
+MIN_CODE_SECRET = 6
+_TEMPLATE = re.compile(r"\{[^{}]*\}|%[-#0 +]*\d*(?:\.\d+)?[sdrifx]|%\(\w+\)|\$\w|^\$")
+_LABEL = re.compile(r"[a-z]+(?:_[a-z]+)*|[A-Z]+(?:_[A-Z]+)*")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+_PEM_BODY = re.compile(
+    r"PRIVATE KEY(?: BLOCK)?-----\s*(?:[\w:,\-]+: [^\n]*\s*)*[A-Za-z0-9+/=\s]{64}"
+)
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal"})
+_URL_HOST = re.compile(r"@\[?([^:/@\]]+)")
+# Calls whose second argument (or `key=`) signs or checks a JSON Web Token.
+JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
+# Calls that write an environment variable: (variable name, value) arguments.
+ENV_WRITES = frozenset({"os.environ.setdefault", "os.putenv"})
+_TEST_FOLDERS = frozenset(
+    {"test", "tests", "testing", "__tests__", "unit_tests", "integration_tests"}
+)
+
+
+def in_tests(path: str) -> bool:
+    """A test module: under a `tests` folder, `test_*.py`, `*_test.py`, `conftest.py`."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if not parts:
+        return False
+    name = parts[-1]
+    return (
+        any(part in _TEST_FOLDERS for part in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def code_key_format(text: str) -> tuple[str, str] | None:
+    """`key_format` with what code adds: a private key header alone is a marker that code
+    compares with (`pem.startswith("-----BEGIN RSA PRIVATE KEY-----")`), not a key; a
+    connection URL to a local database holds the password of a local container."""
+    found = key_format(text)
+    if found is None:
+        return None
+    if found[0] == "a private key" and _PEM_BODY.search(text) is None:
+        return None
+    if found[0] == "a password inside a connection URL":
+        host = _URL_HOST.search(text.split("://", 1)[-1])
+        if host is not None and host.group(1).lower() in _LOCAL_HOSTS:
+            return None
+    return found
+
+
+# What every well-known format of KEY_FORMATS (and a URL with a password) contains.
+_FORMAT_HINT = re.compile(
+    r"A[KSBC][IC]A|PRIVATE KEY|xox|hooks\.slack|[sr]k_|gh[pousr]_|github_pat|AIza|SG\.|sk-|eyJ|://"
+)
+
+
+def _may_hold_format(node: cst.SimpleString | cst.ConcatenatedString) -> bool:
+    if isinstance(node, cst.SimpleString):
+        return _FORMAT_HINT.search(node.value) is not None
+    return any(
+        _may_hold_format(part)
+        for part in (node.left, node.right)
+        if isinstance(part, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def sized(length: int) -> str:
+    """`a 16-character`, `an 8-character`, `an 18-character`."""
+    spoken = str(length)
+    article = "an" if spoken.startswith("8") or spoken in ("11", "18") else "a"
+    return f"{article} {length}-character"
+
+
+def names_a_thing(text: str) -> bool:
+    """`"access_token"`, `"X-Api-Key"`, `"DB_PASSWORD"`: the name of a field, a header or a
+    variable that holds a secret, not the secret."""
+    if _IDENTIFIER.fullmatch(text) is None or not low_entropy(text):
+        return False
+    return any(
+        word in SECRET_WORDS or word.endswith(SECRET_ENDINGS) for word in name_words(text)
+    ) or (any(pair in SECRET_PAIRS for pair in pairwise(name_words(text))))
+
+
+def code_secret_literal(text: str) -> bool:
+    """Could this literal, under a name that says secret, be the secret itself?"""
+    value = text.strip()
+    if len(value) < MIN_CODE_SECRET or any(char.isspace() for char in value):
+        return False  # short defaults; sentences, prompts and messages
+    if placeholder(value) or reference_like(value) or _TEMPLATE.search(value):
+        return False
+    if _LABEL.fullmatch(value) and low_entropy(value):
+        return False  # `"updated"`, `"expired"`, `"not_set"`: a state or a label
+    return not names_a_thing(value)
+
+
+def string_value(node: cst.CSTNode) -> str | None:
+    """The text of a string literal (bytes read as Latin-1), None for anything else,
+    f-strings included: they are built from other values."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = node.evaluated_value
+        except Exception:  # an escape libcst cannot evaluate
+            return None
+        if isinstance(value, bytes):
+            return value.decode("latin-1")
+        return value
+    return None
+
+
+def target_name(node: cst.BaseExpression) -> str | None:
+    """The name an assignment target gives its value: `x`, `self.x`, `env["X"]`."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            return string_value(index.value)
+    return None
+
+
+@dataclass
+class _Written:
+    """A string literal written under a name (a variable, an argument, a dict key)."""
+
+    name: str
+    node: cst.BaseExpression
+    value: str
+    # The top-level statement that holds it, for positions (see `_pair_block`).
+    top: cst.CSTNode | None = None
+
+
+_CODE_FIX = (
+    "read it at run time from Secrets Manager or SSM Parameter Store (Powertools "
+    "`parameters.get_secret(...)`), or from an environment variable that references one "
+    "(`${ssm:...}`, `{{resolve:...}}`)"
+)
+_CONFIG_FIX = (
+    "keep it in SSM Parameter Store or Secrets Manager and reference it "
+    "(`${ssm:...}`, `{{resolve:...}}`)"
+)
+
+
 # Made-up credentials for the examples, assembled at import time so that no string in
 # the source looks like a live key to a secret scanner (push protection).
 FAKE_STRIPE_KEY = "sk" + "_live_" + "51Hx9aQ2eZvKYlo2C0fjs8Ryb7"
 FAKE_SLACK_TOKEN = "xo" + "xb-2631093817-1183482829-Pa55W0rdxyz"
 FAKE_AWS_KEY_ID = "AK" + "IA2E0A8F3B244C9986"
+FAKE_AWS_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG" + "/bPxRfiCYzQ8a7bKm2P"
 
 
-class HardcodedSecret(ConfigRule):
+class HardcodedSecret(CodeRule, ConfigRule):
     """
     ## What it does
-    Reports a Lambda environment variable (serverless `provider.environment` and
+    Reports a secret written as a literal, in the deployment config or in the code.
+
+    In the config, a Lambda environment variable (serverless `provider.environment` and
     function `environment`, SAM `Environment.Variables` on a function or in
     `Globals.Function`, CloudFormation `Environment.Variables`) that holds a literal
     secret written in the config file:
@@ -250,28 +514,68 @@ class HardcodedSecret(ConfigRule):
       default of a `${env:X, '...'}` variable and in a value a `${self:...}` variable
       brings in.
 
+    In Python code, the string literal (the finding is on it):
+
+    - given to a name that says it is a secret, by the same rules as above: a variable,
+      an annotated or class attribute, `self.password = "..."`, a keyword argument
+      (`pymysql.connect(password="...")`), a parameter default, a dict key
+      (`{"api_key": "..."}`), an environment variable set in code
+      (`os.environ["API_KEY"] = "..."`, `os.environ.setdefault("TOKEN", "...")`);
+    - passed as the key of `jwt.encode` / `jwt.decode` (PyJWT, python-jose);
+    - anywhere, when it has one of the well-known shapes above (a private key only
+      with its body: a `-----BEGIN RSA PRIVATE KEY-----` marker alone is what code
+      compares with), or when it is a 40-character AWS secret access key passed beside
+      an access key id (`Session("AKIA...", "...")`).
+
     Not reported: references (`${ssm:...}`, `${env:...}`, `${self:...}`, `${file(...)}`
     and every other serverless variable, `!Ref`, `!GetAtt`, `!Sub` with a variable or a
     `{{resolve:...}}` dynamic reference, even when the referenced parameter has a
-    default); names whose last word says the value is *about* a secret (`..._ARN`,
-    `..._NAME`, `..._ID`, `..._PATH`, `..._PARAMETER`, `..._SSM`, `..._TABLE`,
-    `..._URL`, `..._TTL`, `..._HEADER`, ...: `TOKEN_TABLE_NAME`, `DB_SECRET_ARN`,
-    `PASSWORD_PARAMETER_NAME`, `API_KEY_SECRET_ID`, `TOKEN_SSM_PATH`; an
-    `..._ACCESS_KEY_ID` still counts: it is half of a credential pair); values that
-    point at a secret (ARNs, SSM parameter paths, Secrets Manager names, URLs without
-    credentials); booleans, numbers (counts, lengths, flags), and empty or placeholder values
-    (`changeme`, `TODO`, `<your-token>`, `xxxx`, `{{ cookiecutter.token }}`, AWS's
-    documented `AKIAIOSFODNN7EXAMPLE`, values shorter than four characters): they leak
-    nothing, and a placeholder that reaches production fails loudly at the first call.
-    Any other literal counts, even one that looks fake (`sk_live_EXAMPLE_ONLY`): slint
-    cannot tell. The value is never printed: the message shows its length, or the
-    public prefix of a known key format.
+    default); in code, values read at run time (`os.environ["X"]`, `os.getenv("X",
+    "default")`: a default counts only when it has a well-known shape, Powertools
+    `parameters`, Secrets Manager, SSM), docstrings, f-strings and templates
+    (`"{password}"`, `"%s"`), strings with spaces (messages, prompts), values shorter
+    than six characters (`"admin"`, `"root"`: local defaults), lowercase labels
+    (`{"access_token": "updated"}`) and values that name a secret rather than hold it
+    (`API_KEY_ENV = "API_KEY"`, `TOKEN = "access_token"`, `"X-Api-Key"`); names whose
+    last word says the value is *about* a secret (`..._ARN`, `..._NAME`, `..._ID`,
+    `..._PATH`, `..._PARAMETER`, `..._SSM`, `..._TABLE`, `..._URL`, `..._TTL`,
+    `..._HEADER`, ...: `TOKEN_TABLE_NAME`, `DB_SECRET_ARN`, `PASSWORD_PARAMETER_NAME`,
+    `API_KEY_SECRET_ID`, `TOKEN_SSM_PATH`, `SECRET_NAME = "prod/db"`, `TOKEN_HEADER =
+    "Authorization"`; an `..._ACCESS_KEY_ID` still counts: it is half of a credential
+    pair); values that point at a secret (ARNs, SSM parameter paths, Secrets Manager
+    names, URLs without credentials, connection URLs to `localhost` in code);
+    booleans, numbers (counts, lengths, flags).
+
+    Placeholders are not secrets: empty values, values shorter than four characters,
+    `changeme`, `TODO`, `<your-token>`, `xxxx`, `{{ cookiecutter.token }}`, AWS's
+    documented `AKIAIOSFODNN7EXAMPLE`, and values that open or close with a placeholder
+    word (dummy, fake, example, sample, mock, test, local, your, placeholder, changeme,
+    todo, redacted, xxx, ...; with or without a separator) when the rest is made of
+    words and short numbers: `DUMMYEXAMPLEKEY`, `testpassword`, `my-secret-example`,
+    `TestPassword123!`; `test` followed by a random string still counts. A value under
+    `..._ACCESS_KEY_ID` without the format of an access key id (`AKIA`/`ASIA` and 16
+    uppercase letters or digits) is not one, and the two halves of a credential pair
+    written side by side (`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` in one
+    environment, one call or one block) are judged together: both silent when either
+    is a placeholder, both reported when both look real. A placeholder leaks nothing,
+    and one that reaches production fails loudly at the first call. Any other literal
+    counts, even one that looks fake in the middle (`sk_live_EXAMPLE_ONLY`,
+    `KEYEXAMPLE1234`): slint cannot tell.
+
+    In test modules (under a `tests`/`test` folder, `test_*.py`, `*_test.py`,
+    `conftest.py`) only the well-known shapes count: fixtures are full of made-up
+    passwords, and a rule that nags about them is turned off; a key with a real
+    provider's shape is a leak wherever it is.
+
+    The value is never printed: the message shows its length, or the public prefix of a
+    known key format.
 
     ## Why is this bad?
-    A secret in serverless.yml or a template is in the repository, in every clone and
-    fork, in CI logs and in the deployed function's configuration, where anyone with
-    `lambda:GetFunctionConfiguration` can read it. It cannot be rotated without a
-    deployment, and it stays in the Git history after it is removed.
+    A secret in serverless.yml, a template or the code is in the repository, in every
+    clone and fork, in CI logs and in the deployed function's configuration or package,
+    where anyone with `lambda:GetFunctionConfiguration` or `lambda:GetFunction` can read
+    it. It cannot be rotated without a deployment, and it stays in the Git history after
+    it is removed.
 
     ## Example
     ```yaml
@@ -280,6 +584,12 @@ class HardcodedSecret(ConfigRule):
       name: aws
       environment:
         DB_PASSWORD: "s3cr3t-Passw0rd!"
+    ```
+    ```python
+    # handler.py
+    import pymysql
+
+    connection = pymysql.connect(host="db.internal", user="app", password="s3cr3t-Passw0rd!")
     ```
 
     ## Use instead
@@ -297,11 +607,22 @@ class HardcodedSecret(ConfigRule):
       Variables:
         DB_PASSWORD: "{{resolve:secretsmanager:prod/db:SecretString:password}}"
     ```
+    ```python
+    # handler.py
+    import pymysql
+    from aws_lambda_powertools.utilities import parameters
+
+    credentials = parameters.get_secret("prod/db", transform="json", max_age=300)
+    connection = pymysql.connect(
+        host="db.internal", user="app", password=credentials["password"]
+    )
+    ```
 
     ## Fix
     There is no automatic fix: move the secret to SSM Parameter Store (SecureString)
     or Secrets Manager, reference it, rotate the leaked value, and, better still, read
-    it at run time instead of putting it in the environment.
+    it at run time (Powertools `parameters.get_secret`, with a cache) instead of putting
+    it in the environment or the code.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption
@@ -402,6 +723,58 @@ class HardcodedSecret(ConfigRule):
                 """
             ),
             filename="template.json",
+        ),
+        Valid(
+            dedent(
+                """\
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  SumFunction:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      Environment:
+                        Variables:
+                          AWS_ACCESS_KEY_ID: DUMMYIDEXAMPLE
+                          AWS_SECRET_ACCESS_KEY: DUMMYEXAMPLEKEY
+                          API_TOKEN: testtoken
+                          DB_PASSWORD: my-secret-example
+                """
+            ),
+            filename="template.yaml",
+        ),
+        Valid(
+            dedent(
+                '''\
+                import os
+
+                import boto3
+                import jwt
+                from aws_lambda_powertools.utilities import parameters
+
+                SECRET_NAME = "prod/db"
+                TOKEN_HEADER = "Authorization"
+                API_KEY_ENV = "API_KEY"
+                PASSWORD_TEMPLATE = "{password}"
+                PEM_HEADER = "-----BEGIN RSA PRIVATE KEY-----"
+                api_key = os.environ["API_KEY"]
+                db_password = os.getenv("DB_PASSWORD", "localdevpw")
+                local = boto3.client(
+                    "dynamodb",
+                    endpoint_url="http://localhost:8000",
+                    aws_access_key_id="DUMMYIDEXAMPLE",
+                    aws_secret_access_key="DUMMYEXAMPLEKEY",
+                )
+
+
+                def handler(event, context):
+                    """Signs with `secret = "s3cr3t-Passw0rd!"` (documentation)."""
+                    signing_key = parameters.get_secret("prod/jwt")
+                    token = jwt.encode({"sub": event["user"]}, signing_key, algorithm="HS256")
+                    return {"access_token": "updated", "token": token, "password": ""}
+                '''
+            )
         ),
     )
     invalid = (
@@ -512,15 +885,49 @@ class HardcodedSecret(ConfigRule):
             column=11,
             message="an AWS access key id (`AKIA",
         ),
+        Invalid(
+            dedent(
+                """\
+                import pymysql
+
+                conn = pymysql.connect(host="db", user="app", password="s3cr3t-Passw0rd!")
+                """
+            ),
+            line=3,
+            column=56,
+            message="`password` is a literal secret (a 16-character string)",
+        ),
+        Invalid(
+            dedent(
+                """\
+                import boto3
+
+                s3 = boto3.client(
+                    "s3",
+                    aws_access_key_id="<AWS_KEY_ID>",
+                    aws_secret_access_key="<AWS_SECRET_KEY>",
+                )
+                """
+            )
+            .replace("<AWS_KEY_ID>", FAKE_AWS_KEY_ID)
+            .replace("<AWS_SECRET_KEY>", FAKE_AWS_SECRET_KEY),
+            line=6,
+            column=27,
+            message="an AWS secret access key",
+        ),
     )
 
+    # -- config -------------------------------------------------------------------
     def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
+        fake = self._fake_pair_places(app)
         variables = (
             (variable, function)
             for function in app.functions
             for variable in function.environment.items()
         )
         for (name, setting), functions in by_place(variables, lambda v: setting_place(v[1])):
+            if setting_place(setting) in fake:
+                continue
             message = self._problem(app, name, setting)
             if message is None:
                 continue
@@ -528,9 +935,25 @@ class HardcodedSecret(ConfigRule):
                 setting,
                 f"Environment variable `{name}` ({of_functions(functions)}) "
                 f"{message}: anyone who can read the repository or the function "
-                "configuration can use it; keep it in SSM Parameter Store or Secrets Manager "
-                "and reference it (`${ssm:...}`, `{{resolve:...}}`).",
+                f"configuration can use it; {_CONFIG_FIX}.",
             )
+
+    def _fake_pair_places(self, app: App) -> set[tuple[str, Location]]:
+        """Where the halves of credential pairs judged fake as a whole are written."""
+        places: set[tuple[str, Location]] = set()
+        for function in app.functions:
+            halves: dict[str, Setting[Any]] = {}
+            literals: list[tuple[str, str]] = []
+            for name, setting in function.environment.items():
+                if pair_half(name) is None:
+                    continue
+                raw = raw_text(app, setting)
+                literal = None if raw is None else literal_text(raw, setting.value)
+                if literal is not None:
+                    halves[name] = setting
+                    literals.append((name, literal))
+            places.update(setting_place(halves[name]) for name in fake_pairs(literals))
+        return places
 
     def _problem(self, app: App, name: str, setting: Setting[Any]) -> str | None:
         raw = raw_text(app, setting)
@@ -538,11 +961,14 @@ class HardcodedSecret(ConfigRule):
             return None
         literal = literal_text(raw, setting.value)
         if literal is not None:
+            half = pair_half(name)
+            if half is not None and half.is_id and fake_half(half, literal):
+                return None  # not an access key id: a placeholder for a local emulator
             found = key_format(literal)
             if found is not None:
                 return f"holds {found[0]} (`{found[1]}…`)"
             if secret_name(name) and not placeholder(literal) and not reference_like(literal):
-                return f"holds a literal secret (a {len(literal)}-character literal)"
+                return f"holds a literal secret ({sized(len(literal))} literal)"
             return None
         # A serverless variable whose default (or `${self:...}` target) is written in this
         # file: only well-known key formats count, since defaults are mostly local values.
@@ -552,3 +978,194 @@ class HardcodedSecret(ConfigRule):
                 if found is not None:
                     return f"holds {found[0]} (`{found[1]}…`) written in the config"
         return None
+
+    # -- code ---------------------------------------------------------------------
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
+        super().__init__(ctx)
+        # String literals already judged under a name: not judged again by their format.
+        self._judged: set[int] = set()
+        # Per statement block, the halves of credential pairs assigned in it: judged
+        # together when the block ends.
+        self._blocks: list[list[_Written]] = []
+        self._in_tests = ctx is not None and in_tests(ctx.path)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._blocks.append([])
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._pair_block()
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._blocks.append([])
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._pair_block()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = string_value(node.value)
+        if value is None:
+            return
+        for target in node.targets:
+            name = target_name(target.target)
+            if name is not None:
+                self._written(_Written(name, node.value, value), in_block=True)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        value = string_value(node.value) if node.value is not None else None
+        name = target_name(node.target)
+        if value is not None and name is not None and node.value is not None:
+            self._written(_Written(name, node.value, value), in_block=True)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        value = string_value(node.default) if node.default is not None else None
+        if value is not None and node.default is not None:
+            self._written(_Written(node.name.value, node.default, value), in_block=False)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        written = []
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                name = string_value(element.key)
+                value = string_value(element.value)
+                if name is not None and value is not None:
+                    written.append(_Written(name, element.value, value))
+        self._written_together(written)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        written = []
+        positional: list[tuple[cst.BaseExpression, str]] = []
+        for arg in node.args:
+            value = string_value(arg.value)
+            if value is None:
+                continue
+            if arg.keyword is not None:
+                written.append(_Written(arg.keyword.value, arg.value, value))
+            elif not arg.star:
+                positional.append((arg.value, value))
+        self._written_together(written)
+        if not positional:
+            return
+        called = self.ctx.qualified_name(node.func)
+        if called in ENV_WRITES and len(node.args) >= 2:
+            name, value_node = string_value(node.args[0].value), node.args[1].value
+            value = string_value(value_node)
+            if name is not None and value is not None:
+                self._written(_Written(name, value_node, value), in_block=False)
+        elif called in JWT_CALLS:
+            self._jwt_key(node, called)
+        self._secret_beside_key_id(positional)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._format_anywhere(node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._format_anywhere(node)
+
+    # The judgement of one literal, and the pairs.
+    def _written(self, written: _Written, *, in_block: bool) -> None:
+        self._judged.add(id(written.node))
+        if in_block and pair_half(written.name) is not None and self._blocks:
+            parents = self.ctx.parents
+            written.top = parents[1] if len(parents) > 1 else None
+            self._blocks[-1].append(written)
+            return
+        self._judge(written)
+
+    def _written_together(self, written: list[_Written]) -> None:
+        """Literals written side by side (the keyword arguments of a call, the items of
+        a dict): a credential pair among them is judged as one."""
+        if not written:
+            return
+        fake = fake_pairs((item.name, item.value) for item in written)
+        for item in written:
+            if item.name in fake:
+                self._judged.add(id(item.node))
+            else:
+                self._written(item, in_block=False)
+
+    def _pair_block(self) -> None:
+        written = self._blocks.pop() if self._blocks else []
+        if not written:
+            return
+        fake = fake_pairs((item.name, item.value) for item in written)
+        for item in written:
+            if item.name not in fake:
+                self._judge(item, top=item.top)
+
+    def _judge(self, written: _Written, *, top: cst.CSTNode | None = None) -> None:
+        found = code_key_format(written.value)
+        if found is not None:
+            self._report(written.node, f"String holds {found[0]} (`{found[1]}…`)", top)
+            return
+        if self._in_tests:
+            return  # fixtures hold made-up credentials: only well-known formats count there
+        half = pair_half(written.name)
+        if half is not None and half.is_id:
+            return  # an access key id without the format (that is reported above) is not one
+        if not secret_name(written.name) or not code_secret_literal(written.value):
+            return
+        what = "an AWS secret access key" if half is not None else "a literal secret"
+        self._report(
+            written.node,
+            f"`{written.name}` is {what} ({sized(len(written.value))} string)",
+            top,
+        )
+
+    def _jwt_key(self, node: cst.Call, called: str) -> None:
+        key: cst.BaseExpression | None = None
+        for index, arg in enumerate(node.args):
+            named_key = arg.keyword is not None and arg.keyword.value == "key"
+            if named_key or (arg.keyword is None and not arg.star and index == 1):
+                key = arg.value
+        value = string_value(key) if key is not None else None
+        if key is None or value is None or id(key) in self._judged:
+            return
+        self._judged.add(id(key))
+        if code_key_format(value) is None and (self._in_tests or not code_secret_literal(value)):
+            return
+        self._report(
+            key,
+            f"The key passed to `{called}` is a literal JSON Web Token signing secret "
+            f"({sized(len(value))} string)",
+        )
+
+    def _secret_beside_key_id(self, positional: list[tuple[cst.BaseExpression, str]]) -> None:
+        """`Session("AKIA...", "<40 characters>")`: the secret half of a pair without names."""
+        if not any(
+            ACCESS_KEY_ID.fullmatch(value) and not placeholder(value) for _, value in positional
+        ):
+            return
+        for node, value in positional:
+            if id(node) in self._judged or not SECRET_ACCESS_KEY.fullmatch(value):
+                continue
+            if placeholder(value):
+                continue
+            self._judged.add(id(node))
+            self._report(
+                node, "String is an AWS secret access key (40 characters beside an access key id)"
+            )
+
+    def _format_anywhere(self, node: cst.SimpleString | cst.ConcatenatedString) -> None:
+        if id(node) in self._judged or isinstance(self.ctx.parent, cst.Expr):
+            return  # judged under its name already, or a docstring
+        if isinstance(self.ctx.parent, cst.ConcatenatedString):
+            return  # the whole concatenation is judged
+        if not _may_hold_format(node):
+            return  # most strings: one cheap search of the source text, no evaluation
+        value = string_value(node)
+        found = code_key_format(value) if value is not None else None
+        if found is not None:
+            self._judged.add(id(node))
+            self._report(node, f"String holds {found[0]} (`{found[1]}…`)")
+
+    def _report(self, node: cst.CSTNode, problem: str, top: cst.CSTNode | None = None) -> None:
+        self.ctx.report(
+            self,
+            node,
+            f"{problem}: anyone who can read the repository or the deployment package can "
+            f"use it; {_CODE_FIX}.",
+        )
+        if top is not None:
+            # Pairs are judged when their block ends; at the end of the module the
+            # traversal no longer knows the statement that holds the literal.
+            self.ctx.reports[-1].top = top

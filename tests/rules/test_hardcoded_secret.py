@@ -1,4 +1,5 @@
-"""SL601 hardcoded-secret (config side): names, values, references, positions, masking."""
+"""SL601 hardcoded-secret: names, values, placeholders, credential pairs, references,
+positions and masking, on the config side and the code side."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from config_rule_support import findings
 from conftest import codes_at
 from slint.rules.security.hardcoded_secret import (
     FAKE_AWS_KEY_ID,
+    FAKE_AWS_SECRET_KEY,
     FAKE_SLACK_TOKEN,
     FAKE_STRIPE_KEY,
+    code_key_format,
+    code_secret_literal,
+    fake_pairs,
+    in_tests,
     key_format,
+    low_entropy,
     placeholder,
     reference_like,
     secret_name,
@@ -277,3 +284,378 @@ def test_values_from_included_files_are_left_alone(tmp_path: Path) -> None:
         "secrets.json": '{"apiToken": "tK9mQ2vL7pX4zRaa"}\n',
     }
     assert findings(tmp_path, CODE, files) == []
+
+
+# -- placeholders (both sides) ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "DUMMYEXAMPLEKEY",
+        "DUMMYIDEXAMPLE",
+        "testpassword",
+        "my-secret-example",
+        "TestPassword123!",
+        "fake-token",
+        "mock_api_key_12345",
+        "SecretKeyForLocalDev-test",
+        "your_api_key_here",
+        "samplesecret",
+        "REDACTED",
+        "localpassword",
+        "secretkeyplaceholder",
+    ],
+)
+def test_placeholder_words_as_prefix_or_suffix(value: str) -> None:
+    assert placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "testXk93mzPq7LwR2vB",  # a random string after `test` is a real value
+        "test9f8e7d6c5b4a39281706",
+        "Xk93mzPq7LwR2vB_example",
+        "test83920174",
+        "s3cr3t-Passw0rd!",
+        "KEYEXAMPLE1234",  # the word is in the middle: slint cannot tell
+    ],
+)
+def test_placeholder_words_beside_random_text_still_count(value: str) -> None:
+    assert not placeholder(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("EXAMPLEKEY", True),
+        ("IDEXAMPLE", True),
+        ("-my-secret-", True),
+        ("KEY1234", True),
+        ("12345678", True),
+        ("Xk93mzPq7LwR", False),
+        ("9f8e7d6c5b4a", False),
+        ("kqzjvmxwplrt", False),
+        ("wJalrXUtnFEMI/K7MDENG", False),
+        ("4839201746", False),
+    ],
+)
+def test_low_entropy(text: str, low: bool) -> None:
+    assert low_entropy(text) is low
+
+
+def test_credential_pairs_are_judged_as_one() -> None:
+    both = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    assert (
+        fake_pairs(
+            [("AWS_ACCESS_KEY_ID", "DUMMYIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "Zq8vN3kLm2Pw7RtX")]
+        )
+        == both
+    )
+    # A real-looking id beside a placeholder secret: the pair is made up.
+    assert (
+        fake_pairs([("AWS_ACCESS_KEY_ID", FAKE_AWS_KEY_ID), ("AWS_SECRET_ACCESS_KEY", "testing")])
+        == both
+    )
+    real = [("AWS_ACCESS_KEY_ID", FAKE_AWS_KEY_ID), ("AWS_SECRET_ACCESS_KEY", FAKE_AWS_SECRET_KEY)]
+    assert fake_pairs(real) == set()
+    # Halves of different pairs (other prefixes) are not judged together.
+    assert fake_pairs([("AWS_ACCESS_KEY_ID", "x"), ("MINIO_SECRET_ACCESS_KEY", "y")]) == set()
+
+
+# -- config side: placeholders and pairs ---------------------------------------------------
+PAIRS_TEMPLATE = dedent(
+    """\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Local:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          Environment:
+            Variables:
+              AWS_ACCESS_KEY_ID: DUMMYIDEXAMPLE
+              AWS_SECRET_ACCESS_KEY: DUMMYEXAMPLEKEY
+              REGION: us-east-1
+      HalfFake:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          Environment:
+            Variables:
+              AWS_ACCESS_KEY_ID: NOTANACCESSKEY
+              AWS_SECRET_ACCESS_KEY: <SECRET>
+      Real:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          Environment:
+            Variables:
+              AWS_ACCESS_KEY_ID: <KEY_ID>
+              AWS_SECRET_ACCESS_KEY: <SECRET>
+      Alone:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          Environment:
+            Variables:
+              AWS_ACCESS_KEY_ID: NOTANACCESSKEY
+              API_TOKEN: testtoken
+              DB_PASSWORD: my-secret-example
+              SERVICE_PASSWORD: DUMMYPASSWORD
+    """
+)
+
+
+def test_config_pair_of_placeholders_is_silent_and_real_pair_is_reported(tmp_path: Path) -> None:
+    files = {
+        "template.yaml": PAIRS_TEMPLATE.replace("<KEY_ID>", FAKE_AWS_KEY_ID).replace(
+            "<SECRET>", FAKE_AWS_SECRET_KEY
+        )
+    }
+    found = findings(tmp_path, CODE, files)
+    assert codes_at(found) == [("template.yaml", CODE, 29, 11), ("template.yaml", CODE, 30, 11)]
+    assert "an AWS access key id (`AKIA…`)" in found[0].message
+    assert "a 40-character literal" in found[1].message
+
+
+# -- code side -----------------------------------------------------------------------------
+def code_findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, int, int]]:
+    return codes_at(findings(tmp_path, CODE, files))
+
+
+HANDLER = dedent(
+    """\
+    import os
+
+    import jwt
+    import pymysql
+    from boto3 import Session
+
+    DB_PASSWORD = "s3cr3t-Passw0rd!"
+    API_KEY: str = "9f8e7d6c5b4a39281706aa"
+    os.environ["STRIPE_API_KEY"] = "tK9mQ2vL7pX4zRaa"
+    os.environ.setdefault("SLACK_TOKEN", "tK9mQ2vL7pX4zRbb")
+    GITHUB = "<GITHUB>"
+
+
+    class Settings:
+        SECRET_KEY = "Xk93mzPq7LwR2vB"
+
+
+    def handler(event, context, password="hunter22"):
+        conn = pymysql.connect(host="db", user="app", password="hunter2")
+        body = {"api_key": "Zq8vN3kLm2Pw7RtX", "user": "bob"}
+        token = jwt.encode({"sub": "bob"}, "Zq8vN3kLm2Pw7RtY", algorithm="HS256")
+        session = Session("<KEY_ID>", "<SECRET>")
+        self_url = "postgres://app:Xk93mzPq@db.internal:5432/app"
+        return conn, body, token, session, self_url
+    """
+)
+
+
+def test_code_side_positions_and_messages(tmp_path: Path) -> None:
+    files = {
+        "handler.py": HANDLER.replace("<GITHUB>", FAKE_GITHUB_TOKEN)
+        .replace("<KEY_ID>", FAKE_AWS_KEY_ID)
+        .replace("<SECRET>", FAKE_AWS_SECRET_KEY)
+    }
+    found = findings(tmp_path, CODE, files)
+    assert codes_at(found) == [
+        ("handler.py", CODE, 7, 15),
+        ("handler.py", CODE, 8, 16),
+        ("handler.py", CODE, 9, 32),
+        ("handler.py", CODE, 10, 38),
+        ("handler.py", CODE, 11, 10),
+        ("handler.py", CODE, 15, 18),
+        ("handler.py", CODE, 18, 38),
+        ("handler.py", CODE, 19, 60),
+        ("handler.py", CODE, 20, 24),
+        ("handler.py", CODE, 21, 40),
+        ("handler.py", CODE, 22, 23),
+        ("handler.py", CODE, 22, 47),
+        ("handler.py", CODE, 23, 16),
+    ]
+    messages = [d.message for d in found]
+    assert "`DB_PASSWORD` is a literal secret (a 16-character string)" in messages[0]
+    assert "`STRIPE_API_KEY`" in messages[2] and "`SLACK_TOKEN`" in messages[3]
+    assert "a GitHub token (`ghp_…`)" in messages[4]
+    assert "`password` is a literal secret (an 8-character string)" in messages[6]
+    assert "`jwt.encode` is a literal JSON Web Token signing secret" in messages[9]
+    assert "an AWS access key id" in messages[10]
+    assert "an AWS secret access key (40 characters beside an access key id)" in messages[11]
+    assert "a password inside a connection URL" in messages[12]
+    for diagnostic in found:
+        assert "Secrets Manager" in diagnostic.message
+        assert "s3cr3t" not in diagnostic.message and "hunter" not in diagnostic.message
+        assert diagnostic.severity.value == "error"
+        assert diagnostic.fix is None
+
+
+NEAR_MISSES = dedent(
+    '''\
+    """Module docs: `DB_PASSWORD = "s3cr3t-Passw0rd!"` and <KEY_ID> are examples."""
+    import os
+
+    import boto3
+    import jwt
+    from aws_lambda_powertools.utilities import parameters
+
+    SECRET_NAME = "prod/db"
+    TOKEN_HEADER = "Authorization"
+    DB_PASSWORD_PARAM = "/shop/prod/db-password"
+    DB_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+    API_KEY_ENV = "API_KEY"
+    ACCESS_TOKEN = "access_token"
+    AUTH_TOKEN = "X-Auth-Token"
+    PASSWORD_TEMPLATE = "{password}"
+    PASSWORD_FORMAT = "%s"
+    PASSWORD_PROMPT = "Enter your password: "
+    EMPTY_TOKEN = ""
+    SHORT_PASSWORD = "admin"
+    TOKEN_TYPE = "Bearer"
+    PEM_HEADER = "-----BEGIN RSA PRIVATE KEY-----"
+    LOCAL_DB = "postgres://postgres:postgres@localhost:5432/app"
+    SECRET_KEY = "changeme"
+    CLIENT_SECRET = "DUMMYEXAMPLEKEY"
+    SERVICE_TOKEN = "testtoken"
+    AWS_ACCESS_KEY_ID = "DUMMYIDEXAMPLE"
+    AWS_SECRET_ACCESS_KEY = "DUMMYEXAMPLEKEY"
+    api_key = os.environ["API_KEY"]
+    db_password = os.getenv("DB_PASSWORD", "localdevpw")
+    token = os.environ.get("TOKEN", "local-dev-token")
+    secret = parameters.get_secret("prod/api")
+    password = f"{secret}-suffix"
+    local = boto3.client(
+        "dynamodb",
+        endpoint_url="http://localhost:8000",
+        aws_access_key_id="DUMMYIDEXAMPLE",
+        aws_secret_access_key="DUMMYEXAMPLEKEY",
+    )
+    moto = boto3.client("s3", aws_access_key_id="testing", aws_secret_access_key="testing")
+    half_fake = boto3.client("s3", aws_access_key_id="<KEY_ID>", aws_secret_access_key="testing")
+
+
+    def handler(event, context, token: str = ""):
+        """Docs: `jwt.encode(payload, "Zq8vN3kLm2Pw7RtX")`."""
+        signing_key = parameters.get_secret("prod/jwt")
+        encoded = jwt.encode({"sub": event["user"]}, signing_key, algorithm="HS256")
+        weak = jwt.encode({"sub": "x"}, "secret", algorithm="HS256")
+        if secret.startswith("-----BEGIN PRIVATE KEY-----"):
+            pass
+        # Powertools' examples/parameters: a status in a response body.
+        return {"access_token": "updated", "token": encoded, "password": "", "weak": weak}
+    '''
+)
+
+
+def test_code_side_near_misses(tmp_path: Path) -> None:
+    files = {"handler.py": NEAR_MISSES.replace("<KEY_ID>", FAKE_AWS_KEY_ID)}
+    assert code_findings(tmp_path, files) == []
+
+
+def test_code_pair_in_a_block_is_judged_as_one(tmp_path: Path) -> None:
+    files = {
+        "app.py": dedent(
+            """\
+            AWS_ACCESS_KEY_ID = "<KEY_ID>"
+            AWS_SECRET_ACCESS_KEY = "<SECRET>"
+
+
+            def configure():
+                aws_access_key_id = "<KEY_ID>"
+                aws_secret_access_key = "DUMMYEXAMPLEKEY"
+                return aws_access_key_id, aws_secret_access_key
+            """
+        )
+        .replace("<KEY_ID>", FAKE_AWS_KEY_ID)
+        .replace("<SECRET>", FAKE_AWS_SECRET_KEY)
+    }
+    found = findings(tmp_path, CODE, files)
+    assert codes_at(found) == [("app.py", CODE, 1, 21), ("app.py", CODE, 2, 25)]
+    assert "an AWS access key id" in found[0].message
+    assert "`AWS_SECRET_ACCESS_KEY` is an AWS secret access key" in found[1].message
+
+
+def test_private_key_block_in_code(tmp_path: Path) -> None:
+    body = "MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5HnVwPdpZlbGxoAoGCCqGSM49"
+    files = {
+        "keys.py": (
+            f'SIGNING = """{PRIVATE_KEY_HEADER}\n{body}\n-----END EC PRIVATE KEY-----"""\n'
+            f'OTHER = (\n    "{PRIVATE_KEY_HEADER}\\n"\n    "{body}\\n"\n)\n'
+        )
+    }
+    found = findings(tmp_path, CODE, files)
+    assert codes_at(found) == [("keys.py", CODE, 1, 11), ("keys.py", CODE, 5, 5)]
+    assert all("a private key (`BEGIN EC PRIVATE KEY…`)" in d.message for d in found)
+    assert all(body[:12] not in d.message for d in found)
+
+
+def test_test_modules_report_only_key_formats(tmp_path: Path) -> None:
+    fixture = dedent(
+        """\
+        PASSWORD = "Xk93mzPq7LwR2vB"
+        client = connect(password="hunter22")
+        KEY = "<KEY_ID>"
+        """
+    ).replace("<KEY_ID>", FAKE_AWS_KEY_ID)
+    files = {
+        "tests/unit/fixtures.py": fixture,
+        "src/test_app.py": fixture,
+        "src/app_test.py": fixture,
+        "src/conftest.py": fixture,
+        "src/app.py": fixture,
+    }
+    assert code_findings(tmp_path, files) == [
+        ("src/app.py", CODE, 1, 12),
+        ("src/app.py", CODE, 2, 27),
+        ("src/app.py", CODE, 3, 7),
+        ("src/app_test.py", CODE, 3, 7),
+        ("src/conftest.py", CODE, 3, 7),
+        ("src/test_app.py", CODE, 3, 7),
+        ("tests/unit/fixtures.py", CODE, 3, 7),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("tests/test_app.py", True),
+        ("src/tests/helpers.py", True),
+        ("app_test.py", True),
+        ("conftest.py", True),
+        ("src/testing_utils.py", False),
+        ("src/contest.py", False),
+        ("app.py", False),
+    ],
+)
+def test_in_tests(path: str, expected: bool) -> None:
+    assert in_tests(path) is expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["access_token", "X-Api-Key", "DB_PASSWORD", "updated", "{password}", "%s", "admin", "a b c d"],
+)
+def test_code_values_that_are_not_secrets(value: str) -> None:
+    assert not code_secret_literal(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["hunter2", "s3cr3t-Passw0rd!", "Xk93mzPq", "9f8e7d6c5b4a39281706"]
+)
+def test_code_values_that_are_secrets(value: str) -> None:
+    assert code_secret_literal(value)
+
+
+def test_code_key_formats_need_more_than_config() -> None:
+    assert code_key_format(PRIVATE_KEY_HEADER) is None
+    assert key_format(PRIVATE_KEY_HEADER) is not None  # config values: the header is enough
+    assert code_key_format("postgres://postgres:postgres@localhost:5432/app") is None
+    assert code_key_format("postgres://app:Xk93mzPq@db.internal/app") == (
+        "a password inside a connection URL",
+        "postgres",
+    )
