@@ -8,7 +8,7 @@ from textwrap import dedent
 
 from slint.diagnostics import Location
 from slint.facts import Behaviour, Call
-from slint.python.behaviour import behaviours
+from slint.python.behaviour import MODULE_KEY, behaviours
 
 MODULE = dedent("""\
     import os
@@ -63,7 +63,14 @@ def _call(behaviour: Behaviour, method: str) -> Call:
 
 def test_functions_are_keyed_as_module_facts_are() -> None:
     found = behaviours(MODULE)
-    assert set(found) == {"handler", "Repo.__init__", "Repo.send", "Repo.outer", "Repo.outer.inner"}
+    assert set(found) == {
+        "handler",
+        "Repo.__init__",
+        "Repo.send",
+        "Repo.outer",
+        "Repo.outer.inner",
+        MODULE_KEY,
+    }
     handler = found["handler"]
     assert handler.parameters == ("event", "context")
     assert handler.span is not None and handler.span.start == Location(10, 5)
@@ -243,3 +250,26 @@ def test_call_values_keep_their_keywords() -> None:
     assert cors.keyword("missing") is None
     # Spans are not part of a value's identity, and the facts still pickle.
     assert pickle.loads(pickle.dumps(behaviour)) == behaviour
+
+
+def test_the_module_top_level_has_its_own_behaviour() -> None:
+    module = behaviours(
+        dedent("""\
+            import boto3
+            from botocore.config import Config
+
+            CONFIG = Config(read_timeout=900, retries={"max_attempts": 2})
+            lam = boto3.client("lambda", config=CONFIG)
+
+            def handler(event, context):
+                return lam.invoke(FunctionName="x")
+            """)
+    )[MODULE_KEY]
+    assert [call.name for call in module.calls] == ["botocore.config.Config", "boto3.client"]
+    config = module.calls[0]
+    assert config.span.start == Location(4, 10)
+    read = config.argument("read_timeout")
+    assert read is not None and read.literal == 900
+    assert [name for name, _ in module.locals] == ["CONFIG", "lam"]
+    # The function's body is not the module's.
+    assert "invoke" not in {call.method for call in module.calls}

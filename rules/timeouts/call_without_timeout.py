@@ -818,15 +818,19 @@ class CallWithoutTimeout(CodeRule, CrossRule):
         timeout = timeout_of(function)
         if timeout is None:
             return
-        for reached in handler.reached:
-            for call in reached.behaviour.calls:
+        # Configs made per invocation, and at module level in the modules the handler's
+        # module loads (where clients usually get theirs).
+        places = [(reached.display, reached.behaviour) for reached in handler.reached]
+        places.extend((loaded.display, loaded.facts.module_behaviour) for loaded in handler.modules)
+        for display, behaviour in places:
+            for call in behaviour.calls:
                 if call.name not in _BOTOCORE_CONFIGS:
                     continue
                 longer = list(_longer_than(call, timeout.seconds))
                 if not longer:
                     continue
                 yield self.make_diagnostic(
-                    reached.display,
+                    display,
                     call.span.start,
                     call.span.end,
                     _config_message(function, timeout, longer),

@@ -15,7 +15,8 @@ import libcst as cst
 
 from slint.api import CodeRule, ParseFailure
 from slint.diagnostics import Diagnostic, Fix, Location, Severity, location_of_offset
-from slint.python.behaviour import behaviours
+from slint.facts import EMPTY
+from slint.python.behaviour import MODULE_KEY, behaviours
 from slint.python.context import ModuleContext
 from slint.python.facts import ModuleFacts
 from slint.python.imports import module_imports
@@ -245,12 +246,16 @@ def _analyze_parsed(
 def with_behaviour(facts: ModuleFacts, source: str, tree: ast.Module | None) -> ModuleFacts:
     """Module facts with what each function does (`slint.facts.Behaviour`) and what its
     module-level imports load and where their names are read."""
-    imported = module_imports(source, tree) if tree is not None else ()
-    if not facts.functions:
-        return replace(facts, module_imports=imported)
+    if tree is None:
+        return facts
     found = behaviours(source, tree)
     functions = {
         key: replace(function, behaviour=found[key]) if key in found else function
         for key, function in facts.functions.items()
     }
-    return replace(facts, functions=functions, module_imports=imported)
+    return replace(
+        facts,
+        functions=functions,
+        module_imports=module_imports(source, tree),
+        module_behaviour=found.get(MODULE_KEY, EMPTY),
+    )

@@ -44,6 +44,11 @@ _DECODERS = frozenset(
 )
 
 
+# The key of the module's own top-level code in `behaviours`' answer (no function can
+# be named so).
+MODULE_KEY = "<module>"
+
+
 def behaviours(source: str, tree: ast.Module | None = None) -> dict[str, Behaviour]:
     """The behaviour of every function of a module, by function key ("handler",
     "Repo.save", "outer.inner"); {} when `ast` cannot read the module. `tree` is the
@@ -136,6 +141,9 @@ class _Module:
                     if isinstance(target, ast.Name):
                         self.globals.bind(target.id, replace(value, text=target.id))
         self._definitions(body, "", None)
+        # What the module does when it is loaded: module-level statements (not the
+        # bodies of its functions and classes), as one more "function".
+        self.found[MODULE_KEY] = _Function(self, None, _Scope()).run_statements(body)
         return self.found
 
     def _definitions(
@@ -222,6 +230,18 @@ class _Function:
                 if arg is not None:
                     scope.params.add(arg.arg)
                     scope.values[arg.arg] = Value(text=arg.arg, event_path=arg.arg)
+
+    def run_statements(self, body: Sequence[ast.stmt]) -> Behaviour:
+        """The behaviour of statements outside any function (a module's top level)."""
+        self._block(body, _Where())
+        return Behaviour(
+            calls=tuple(self.calls),
+            loops=tuple(self.loops),
+            tries=tuple(self.tries),
+            skips=tuple(self.skips),
+            conditions=tuple(self.conditions),
+            locals=tuple(self.scope.order),
+        )
 
     def run(self) -> Behaviour:
         node = self.node

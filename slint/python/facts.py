@@ -97,6 +97,9 @@ class ModuleFacts:
     star_imports: tuple[str, ...] = ()
     # The module's module-level imports with where their names are read (SL102, SL103).
     module_imports: tuple[ModuleImport, ...] = ()
+    # What the module's top-level statements do when it is loaded (module-level clients
+    # and their `Config`, SL305): calls and names bound, as for a function.
+    module_behaviour: Behaviour = EMPTY
 
     @property
     def convention_handlers(self) -> tuple[str, ...]:

@@ -736,9 +736,8 @@ def test_config_with_unknown_timeout_or_no_config_is_silent(tmp_path: Path) -> N
     assert found(tmp_path, files) == []
 
 
-def test_module_level_config_is_not_seen_yet(tmp_path: Path) -> None:
-    # The facts hold no module-level calls, so a module-level Config is invisible to
-    # the cross side (see the report): documented here so that a change shows.
+def test_a_module_level_config_is_checked_too(tmp_path: Path) -> None:
+    # The usual place: the client and its Config at module scope.
     files = {
         "serverless.yml": """\
             service: s
@@ -761,4 +760,4 @@ def test_module_level_config_is_not_seen_yet(tmp_path: Path) -> None:
                 return lam.invoke(FunctionName="worker")
             """,
     }
-    assert found(tmp_path, files) == []
+    assert found(tmp_path, files) == [("handler.py", "SL305", 4, 37)]
