@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from textwrap import dedent
+from typing import Any
 
 import libcst as cst
 
-from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
-from slint.diagnostics import Applicability, Edit, Fix
+from slint.api import CodeRule, CrossRule, FixKind, Invalid, Severity, Valid
+from slint.app.common import logical_id
+from slint.app.model import App, Event, Function, as_list
+from slint.app.project import LinkedHandler
+from slint.app.yamlpos import YMap
+from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from slint.facts import Behaviour, Value
 from slint.python.context import FixBuilder, ModuleContext, Positions
+from slint.settings import Settings
+
+from .._support.config import is_disabled, properties, resources_of_type
 
 # Parsers whose failure on bad input is a `ValueError` (json.JSONDecodeError and its
 # kin in simplejson / orjson / ujson / rapidjson all derive from it).
@@ -60,7 +71,108 @@ class _Frame:
     body_names: set[str] = field(default_factory=set)  # local names holding the raw body
 
 
-class UnguardedBodyParse(CodeRule):
+# -- binary payloads (the config side) ---------------------------------------------------
+# What shows that a handler minds `isBase64Encoded` (or lets a library decode the body).
+_DECODES = re.compile(r"isBase64Encoded|is_base64_encoded|decoded_body|b64decode")
+_SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}")
+
+
+@dataclass(frozen=True)
+class _Binary:
+    """Where an API turns on binary media types."""
+
+    file: str
+    at: Location
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.at.row}"
+
+
+def _binary_types(owner: Any, key: str = "BinaryMediaTypes") -> _Binary | None:
+    if isinstance(owner, YMap) and as_list(owner.get(key)):
+        return _Binary(owner.file, owner.at(key))
+    return None
+
+
+def _mentions(value: Any, logical: str) -> bool:
+    """Does a reference in `value` (`!GetAtt F.Arn`, `${F.Arn}`, `!Ref F`) name `logical`?"""
+    if isinstance(value, str):
+        return value.split(".")[0] == logical or logical in _SUB_REFERENCE.findall(value)
+    if isinstance(value, dict):
+        return any(_mentions(item, logical) for item in value.values())
+    if isinstance(value, list):
+        return any(_mentions(item, logical) for item in value)
+    return False
+
+
+def binary_api(function: Function) -> _Binary | None:
+    """The binary media types of a REST API that invokes `function` (None if none)."""
+    app = function.app
+    events = [e for e in function.events if e.kind == "api" and not is_disabled(e)]
+    if app.format == "serverless":
+        if any(e.type_name == "http" for e in events):
+            provider = app.document.get("provider")
+            gateway = provider.get("apiGateway") if isinstance(provider, YMap) else None
+            return _binary_types(gateway, "binaryMediaTypes")
+        return None
+    found = _sam_binary(app, events)
+    if found is not None:
+        return found
+    # CloudFormation: a method that integrates the function, on a REST API with binary types.
+    for _, _, method in resources_of_type(app, "AWS::ApiGateway::Method"):
+        integration = method.get("Integration") if method is not None else None
+        if method is None or not isinstance(integration, YMap):
+            continue
+        if not _mentions(integration.get("Uri"), function.name):
+            continue
+        api_id = logical_id(method.get("RestApiId"))
+        api = app.resources.get(api_id) if api_id is not None else None
+        found = _binary_types(properties(api))
+        if found is not None:
+            return found
+    return None
+
+
+def _sam_binary(app: App, events: Iterable[Event]) -> _Binary | None:
+    globals_ = app.document.get("Globals")
+    section = globals_.get("Api") if isinstance(globals_, YMap) else None
+    for event in events:
+        if event.type_name != "Api" or event.properties is None:
+            continue
+        api_id = logical_id(event.properties.get("RestApiId"))
+        api = app.resources.get(api_id) if api_id is not None else None
+        found = _binary_types(properties(api)) or _binary_types(section)
+        if found is not None:
+            return found
+    return None
+
+
+def _values(behaviour: Behaviour) -> Iterator[Value]:
+    for call in behaviour.calls:
+        yield from (argument.value for argument in call.arguments)
+        if call.receiver is not None:
+            yield call.receiver
+    yield from (value for _, value in behaviour.locals)
+    yield from (ret.value for ret in behaviour.returns if ret.value is not None)
+
+
+def _reads_body(value: Value) -> bool:
+    path = value.event_path
+    return path is not None and path.split(".")[1:2] == ["body"]
+
+
+def _minds_encoding(behaviour: Behaviour) -> bool:
+    if any(_DECODES.search(call.name) for call in behaviour.calls):
+        return True
+    if any(_DECODES.search(value.text) for value in _values(behaviour)):
+        return True
+    names = [name for test in behaviour.conditions for name in test.names]
+    names.extend(name for skip in behaviour.skips for name in skip.names)
+    return any(_DECODES.search(name) for name in names)
+
+
+class UnguardedBodyParse(CodeRule, CrossRule):
     """
     ## What it does
     Reports `json.loads(event["body"])` (also `event.get("body")`, `event.body` of a
@@ -69,6 +181,13 @@ class UnguardedBodyParse(CodeRule):
     `try` around it catches `ValueError`, `json.JSONDecodeError` or `Exception`.
     `simplejson`, `orjson` and `ujson` parsers count as `json.loads`.
 
+    Also reports a handler of a REST API with binary media types (serverless
+    `provider.apiGateway.binaryMediaTypes`, SAM `BinaryMediaTypes` on the Api or in
+    `Globals`, CloudFormation `AWS::ApiGateway::RestApi` `BinaryMediaTypes`) that reads
+    the request body without ever looking at `isBase64Encoded` (or decoding it, or
+    using Powertools' `decoded_body`): reported on the first call that takes the body,
+    naming the config line.
+
     ## Why is this bad?
     The body of an API request is whatever the client sent. A body that is not JSON
     (a typo, a form post, an empty request, where `body` is `None` and `json.loads`
@@ -76,6 +195,9 @@ class UnguardedBodyParse(CodeRule):
     `502 Internal server error` instead of `400 Bad Request`, the client cannot tell
     its own mistake from an outage, and every malformed request shows up as a Lambda
     error in the alarms.
+
+    A binary-enabled API hands the function a base64 string for a request of one of
+    those types (`isBase64Encoded: true`): parsed or stored as is, it is garbage.
 
     ## Example
     ```python
@@ -314,7 +436,76 @@ class UnguardedBodyParse(CodeRule):
 
         return build
 
+    # -- binary payloads -------------------------------------------------------------
+    def check_function(
+        self, function: Function, handler: LinkedHandler | None, settings: Settings
+    ) -> Iterable[Diagnostic]:
+        if handler is None or not handler.reached:
+            return
+        binary = binary_api(function)
+        if binary is None:
+            return
+        if any(_minds_encoding(reached.behaviour) for reached in handler.reached):
+            return
+        for reached in handler.reached:
+            behaviour = reached.behaviour
+            reads = [
+                call
+                for call in behaviour.calls
+                if any(_reads_body(argument.value) for argument in call.arguments)
+            ]
+            if not reads and not any(_reads_body(value) for value in _values(behaviour)):
+                continue
+            if reads:
+                start, end = reads[0].span.start, reads[0].span.end
+            elif behaviour.span is not None:
+                start, end = behaviour.span.start, behaviour.span.end
+            else:
+                continue
+            yield self.make_diagnostic(
+                reached.display,
+                start,
+                end,
+                f"The request body is read without looking at `isBase64Encoded`, but the "
+                f"API of function `{function.name}` has binary media types "
+                f"({binary.where}): a request of such a type arrives base64-encoded and "
+                f"is read as if it were the payload; decode it with `base64.b64decode` "
+                f'when `event["isBase64Encoded"]` is true',
+            )
+            return
+
     valid = (
+        Valid(
+            dedent("""\
+                import base64
+                import json
+
+                def main(event, context):
+                    body = event["body"]
+                    if event.get("isBase64Encoded"):
+                        body = base64.b64decode(body)
+                    try:
+                        data = json.loads(body)
+                    except ValueError:
+                        return {"statusCode": 400}
+                    return {"statusCode": 200, "body": json.dumps(data)}
+                """),
+            files={
+                "serverless.yml": dedent("""\
+                    service: uploads
+                    provider:
+                      name: aws
+                      runtime: python3.12
+                      apiGateway:
+                        binaryMediaTypes: ["image/*"]
+                    functions:
+                      upload:
+                        handler: handler.main
+                        events:
+                          - http: {path: upload, method: post}
+                    """)
+            },
+        ),
         Valid(
             dedent("""\
                 import json
@@ -366,6 +557,36 @@ class UnguardedBodyParse(CodeRule):
         ),
     )
     invalid = (
+        Invalid(
+            dedent("""\
+                import json
+
+                def main(event, context):
+                    try:
+                        data = json.loads(event["body"])
+                    except ValueError:
+                        return {"statusCode": 400}
+                    return {"statusCode": 200, "body": json.dumps(data)}
+                """),
+            files={
+                "serverless.yml": dedent("""\
+                    service: uploads
+                    provider:
+                      name: aws
+                      runtime: python3.12
+                      apiGateway:
+                        binaryMediaTypes: ["image/*"]
+                    functions:
+                      upload:
+                        handler: handler.main
+                        events:
+                          - http: {path: upload, method: post}
+                    """)
+            },
+            line=5,
+            column=16,
+            message="has binary media types (serverless.yml:6)",
+        ),
         Invalid(
             dedent("""\
                 import json

@@ -293,3 +293,149 @@ def test_real_shopping_cart_catches_only_key_error(tmp_path: Path) -> None:
         """,
     )
     assert found == [("handler.py", 5, 27)]
+
+
+# -- bodies of binary-enabled REST APIs (the config side of SL402) ----------------------
+PARSES_BODY = """\
+import json
+
+
+def main(event, context):
+    try:
+        data = json.loads(event["body"])
+    except ValueError:
+        return {"statusCode": 400}
+    return {"statusCode": 200, "body": json.dumps(data)}
+"""
+
+MINDS_ENCODING = """\
+import base64
+import json
+
+
+def main(event, context):
+    body = event["body"]
+    if event.get("isBase64Encoded"):
+        body = base64.b64decode(body)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {"statusCode": 400}
+    return {"statusCode": 200, "body": json.dumps(data)}
+"""
+
+SERVERLESS_BINARY = """\
+service: uploads
+provider:
+  name: aws
+  runtime: python3.12
+  apiGateway:
+    binaryMediaTypes:
+      - "image/*"
+functions:
+  upload:
+    handler: handler.main
+    events:
+      - http:
+          path: upload
+          method: post
+"""
+
+SAM_BINARY = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    BinaryMediaTypes:
+      - image~1png
+Resources:
+  Upload:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: handler.main
+      Events:
+        Post:
+          Type: Api
+          Properties:
+            Path: /upload
+            Method: post
+"""
+
+CFN_BINARY = """\
+Resources:
+  Upload:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: handler.main
+      Code: .
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: uploads
+      BinaryMediaTypes:
+        - application/octet-stream
+  Post:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\\
+          ${Upload.Arn}/invocations"
+"""
+
+
+def _binary(tmp_path: Path, config_name: str, config: str, code: str) -> list[str]:
+    found = findings(tmp_path, "SL402", {config_name: config, "handler.py": code})
+    return [f"{d.path}:{d.start.row}:{d.start.column}: {d.message}" for d in found]
+
+
+def test_a_binary_enabled_api_body_read_without_isbase64encoded(tmp_path: Path) -> None:
+    for name, config, line in [
+        ("serverless.yml", SERVERLESS_BINARY, 6),
+        ("template.yaml", SAM_BINARY, 4),
+        ("template.yaml", CFN_BINARY, 12),
+    ]:
+        root = tmp_path / name / str(line)
+        found = _binary(root, name, config, PARSES_BODY)
+        assert len(found) == 1, found
+        assert found[0].startswith("handler.py:6:16: The request body is read without ")
+        assert f"has binary media types ({name}:{line})" in found[0]
+
+
+def test_a_handler_that_minds_isbase64encoded_is_silent(tmp_path: Path) -> None:
+    for name, config in [
+        ("serverless.yml", SERVERLESS_BINARY),
+        ("template.yaml", SAM_BINARY),
+        ("template.yaml", CFN_BINARY),
+    ]:
+        assert _binary(tmp_path / name / str(len(config)), name, config, MINDS_ENCODING) == []
+
+
+def test_powertools_decoded_body_and_apis_without_binary_types_are_silent(tmp_path: Path) -> None:
+    powertools = dedent("""\
+        import json
+        from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+
+        def main(event, context):
+            request = APIGatewayProxyEvent(event)
+            try:
+                data = json.loads(request.decoded_body)
+            except ValueError:
+                return {"statusCode": 400}
+            return {"statusCode": 200, "body": json.dumps(data)}
+        """)
+    assert _binary(tmp_path / "pt", "serverless.yml", SERVERLESS_BINARY, powertools) == []
+    text_only = SERVERLESS_BINARY.replace(
+        '  apiGateway:\n    binaryMediaTypes:\n      - "image/*"\n', ""
+    )
+    assert _binary(tmp_path / "text", "serverless.yml", text_only, PARSES_BODY) == []
+    # HTTP APIs have no binary media types to turn on: the code-side parse check decides.
+    http_api = SERVERLESS_BINARY.replace("- http:", "- httpApi:")
+    assert _binary(tmp_path / "http", "serverless.yml", http_api, PARSES_BODY) == []
