@@ -108,8 +108,14 @@ class _Project:
     imported_routes: list[tuple[Path, str, str]] = field(default_factory=list, init=False)
     imported_includes: list[tuple[Path, str, str]] = field(default_factory=list, init=False)
     _third_party: dict[Path, bool] = field(default_factory=dict, init=False)
+    # Every folder and module name of the project's files: an absolute import whose
+    # first name is none of them (`boto3`, `pandas`) cannot load a project module.
+    names: set[str] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
+        for path in self.modules:
+            self.names.update(path.parent.parts)
+            self.names.add(path.stem)
         for path, facts in self.modules.items():
             for function in facts.functions.values():
                 for dotted in function.decorator_imports:
@@ -214,6 +220,8 @@ class _Resolver:
         (`a/__init__.py` for `import a.b`), the module, and the submodules a `from`
         import names (`from . import models`); none in installed packages."""
         parts = [part for part in module.split(".") if part]
+        if not level and parts and parts[0] not in self.project.names:
+            return []
         for base in self.search_path(origin, level):
             loaded: list[Path] = []
             found = not parts  # `from . import x`: the package itself is `base`
