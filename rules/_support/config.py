@@ -99,6 +99,34 @@ def target_id(value: Any) -> str | None:
     return logical_id(value) or (value if isinstance(value, str) else None)
 
 
+# `${Name}` / `${Name.Arn}` in a `!Sub` string names a resource of the template.
+_SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+def references(value: Any) -> Iterator[str]:
+    """Logical ids a value names (`!Ref X`, `!GetAtt X.Arn`, `${X}` / `${X.Arn}` in a
+    `!Sub`, also inside `!Join` and other intrinsics)."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        target = logical_id(current)
+        if target is not None:
+            yield target
+        elif isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+        elif isinstance(current, str):
+            yield from _SUB_REFERENCE.findall(current)
+
+
+def mentions(value: Any, logical: str) -> bool:
+    """Does `value` (an integration URI, a target) refer to resource `logical`?"""
+    if isinstance(value, str) and value == logical:
+        return True
+    return any(found == logical for found in references(value))
+
+
 def properties(resource: Any) -> YMap | None:
     """A resource's `Properties` mapping (None when it has none)."""
     props = resource.get("Properties") if isinstance(resource, YMap) else None

@@ -10,29 +10,15 @@ import libcst as cst
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.python.context import dotted_name
 
+from .._support.logs import LOG_METHODS
+
 if TYPE_CHECKING:
     from slint.python.context import ModuleContext
 
 # Calls that write all their arguments to the log.
 _PRINTERS = frozenset({"print", "builtins.print", "pprint.pprint", "pprint.pp"})
 _STREAM_WRITERS = frozenset({"sys.stdout.write", "sys.stderr.write"})
-# Logger methods (logging, Powertools Logger, structlog, loguru) whose arguments end up
-# in a record; `append_keys` adds its keywords to every later record of Powertools.
-_LOG_METHODS = frozenset(
-    {
-        "debug",
-        "info",
-        "warning",
-        "warn",
-        "error",
-        "exception",
-        "critical",
-        "fatal",
-        "log",
-        "append_keys",
-    }
-)
-_CALLED_METHODS = _LOG_METHODS | {"pprint", "pp", "write"}
+_CALLED_METHODS = LOG_METHODS | {"pprint", "pp", "write"}
 # Keywords of a log call that are options, not data.
 _OPTION_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel", "level", "sep", "end"})
 # What a logger object's name looks like, when its creation is not in sight

@@ -11,6 +11,8 @@ from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Applicability, Edit, Fix, Location
 from slint.python.context import DEFINED, FixBuilder, Positions, dotted_name
 
+from .._support.logs import LOG_METHODS
+
 if TYPE_CHECKING:
     from slint.python.context import ModuleContext
 
@@ -52,20 +54,6 @@ _HARMLESS_CALLS = frozenset({"len", "bool", "isinstance", "hash", "id", "type"})
 # String methods that test the key instead of passing it on.
 _TEST_METHODS = frozenset(
     {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "count", "find", "rfind"}
-)
-_LOG_METHODS = frozenset(
-    {
-        "debug",
-        "info",
-        "warning",
-        "warn",
-        "error",
-        "exception",
-        "critical",
-        "fatal",
-        "log",
-        "append_keys",
-    }
 )
 _TRACE_METHODS = frozenset({"put_annotation", "put_metadata", "add_metadata"})
 _TRACE_RECEIVERS = ("tracer", "metrics", "segment", "span")
@@ -978,7 +966,7 @@ class S3KeyNotDecoded(CodeRule):
             return False
         receiver = (dotted_name(func.value) or "").rsplit(".", 1)[-1].lower()
         method = func.attr.value
-        if method in _LOG_METHODS and "log" in receiver:
+        if method in LOG_METHODS and "log" in receiver:
             return True
         return method in _TRACE_METHODS and any(word in receiver for word in _TRACE_RECEIVERS)
 

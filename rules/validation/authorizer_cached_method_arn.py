@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from textwrap import dedent
@@ -16,12 +15,11 @@ from slint.diagnostics import Diagnostic, Location
 from slint.facts import Call, Span, Value
 from slint.settings import Settings
 
-from .._support.config import number, resources_of_type, show
+from .._support.config import number, references, resources_of_type, show
 
 # API Gateway caches a REST API authorizer's result for 300 s unless told otherwise.
 DEFAULT_TTL = 300
 _LAMBDA_TYPES = frozenset({"token", "request"})
-_SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)\.Arn\}")
 _MAX_TRACE = 4  # calls followed back from a parameter to what the callers pass
 _MAX_DEPTH = 12  # nesting of dict and list literals searched for a statement
 
@@ -125,22 +123,6 @@ def _sam_authorizers(app: App) -> Iterator[Authorizer]:
             )
 
 
-def _referenced_functions(value: Any) -> Iterator[str]:
-    """Logical ids an `AuthorizerUri` names (`!GetAtt Fn.Arn`, `${Fn.Arn}` in `!Sub`)."""
-    pending = [value]
-    while pending:
-        current = pending.pop()
-        target = logical_id(current)
-        if target is not None:
-            yield target
-        elif isinstance(current, dict):
-            pending.extend(current.values())
-        elif isinstance(current, list):
-            pending.extend(current)
-        elif isinstance(current, str):
-            yield from _SUB_REFERENCE.findall(current)
-
-
 def _cloudformation_authorizers(app: App) -> Iterator[Authorizer]:
     if app.format == "serverless":
         by_logical = {f"{normalized_name(f.name)}LambdaFunction": f.name for f in app.functions}
@@ -150,7 +132,7 @@ def _cloudformation_authorizers(app: App) -> Iterator[Authorizer]:
         kind = props.get("Type") if props is not None else None
         if props is None or not isinstance(kind, str) or kind.lower() not in _LAMBDA_TYPES:
             continue
-        for target in _referenced_functions(props.get("AuthorizerUri")):
+        for target in references(props.get("AuthorizerUri")):
             function = by_logical.get(target)
             if function is not None:
                 at = app.resources.at(logical)

@@ -17,7 +17,7 @@ from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from slint.facts import Behaviour, Span, Value
 from slint.settings import Settings
 
-from .._support.config import is_disabled, properties, resources_of_type, target_id
+from .._support.config import is_disabled, mentions, properties, resources_of_type, target_id
 
 # Methods whose requests carry a body the handler may read.
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY"})
@@ -277,21 +277,6 @@ def _route(event: Event) -> str:
     if not event.path:
         return method
     return f"{method} {event.path if event.path.startswith('/') else '/' + event.path}"
-
-
-def _mentions(value: Any, logical: str) -> bool:
-    """`value` (an integration URI) refers to resource `logical` (`!GetAtt F.Arn`,
-    `${F.Arn}` in a `!Sub`, `!Ref F`)."""
-    if isinstance(value, str):
-        return value == logical or f"${{{logical}}}" in value or f"${{{logical}." in value
-    if isinstance(value, dict):
-        found = logical_id(value)
-        if found is not None:
-            return found == logical
-        return any(_mentions(item, logical) for item in value.values())
-    if isinstance(value, list):
-        return any(_mentions(item, logical) for item in value)
-    return False
 
 
 def _contains_key(value: Any, key: str) -> bool:
@@ -587,7 +572,7 @@ class MissingRequestSchema(CrossRule):
             if props is None:
                 continue
             integration = props.get("Integration")
-            if not isinstance(integration, YMap) or not _mentions(
+            if not isinstance(integration, YMap) or not mentions(
                 integration.get("Uri"), function.name
             ):
                 continue
@@ -632,7 +617,7 @@ class MissingRequestSchema(CrossRule):
         integrations = [
             str(logical)
             for logical, _, props in resources_of_type(app, "AWS::ApiGatewayV2::Integration")
-            if props is not None and _mentions(props.get("IntegrationUri"), function.name)
+            if props is not None and mentions(props.get("IntegrationUri"), function.name)
         ]
         if not integrations:
             return
@@ -640,7 +625,7 @@ class MissingRequestSchema(CrossRule):
             if props is None:
                 continue
             target = props.get("Target")
-            if not any(_mentions(target, integration) for integration in integrations):
+            if not any(mentions(target, integration) for integration in integrations):
                 continue
             route_key = props.get("RouteKey")
             if not isinstance(route_key, str):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from textwrap import dedent
 from typing import Any
@@ -16,12 +15,10 @@ from slint.diagnostics import Diagnostic, Location
 from slint.facts import Span, Value
 from slint.settings import Settings
 
-from .._support.config import is_disabled, properties, resources_of_type
+from .._support.config import is_disabled, properties, references, resources_of_type
 
 _ALLOW_ORIGIN = "access-control-allow-origin"
 _MAX_DEPTH = 8  # nesting of literals searched for a header
-# Any `${Name}` / `${Name.Arn}` in a `!Sub` string names a resource of the template.
-_SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}")
 
 
 @dataclass(frozen=True)
@@ -181,22 +178,6 @@ class _Endpoint:
     authorizer: _Place | None
 
 
-def _references(value: Any) -> Iterator[str]:
-    """Logical ids a value names (`!Ref`, `!GetAtt`, `${X}` / `${X.Arn}` in `!Sub`)."""
-    pending = [value]
-    while pending:
-        current = pending.pop()
-        target = logical_id(current)
-        if target is not None:
-            yield target
-        elif isinstance(current, dict):
-            pending.extend(current.values())
-        elif isinstance(current, list):
-            pending.extend(current)
-        elif isinstance(current, str):
-            yield from _SUB_REFERENCE.findall(current)
-
-
 class _Config:
     """The CORS settings and authorizers of one app's APIs, by function."""
 
@@ -298,13 +279,13 @@ class _Config:
             resource_id = logical_id(props.get("ResourceId"))
             wildcard = preflight.get(resource_id) if resource_id is not None else None
             event = self._resource_event(str(logical), props)
-            for target in set(_references(integration.get("Uri"))):
+            for target in set(references(integration.get("Uri"))):
                 found.setdefault(target, []).append(_Endpoint(event, wildcard, authorizer))
         # HTTP API: routes -> integrations -> functions; CORS on the API.
         integrations: dict[str, set[str]] = {}
         for logical, _, props in resources_of_type(app, "AWS::ApiGatewayV2::Integration"):
             if props is not None:
-                integrations[str(logical)] = set(_references(props.get("IntegrationUri")))
+                integrations[str(logical)] = set(references(props.get("IntegrationUri")))
         for logical, _, props in resources_of_type(app, "AWS::ApiGatewayV2::Route"):
             if props is None:
                 continue
@@ -319,7 +300,7 @@ class _Config:
             if isinstance(auth, str) and not _none(auth):
                 authorizer = _key_place(props, "AuthorizationType", f"`AuthorizationType: {auth}`")
             event = self._resource_event(str(logical), props)
-            for integration in set(_references(props.get("Target"))):
+            for integration in set(references(props.get("Target"))):
                 for target in integrations.get(integration, ()):
                     found.setdefault(target, []).append(_Endpoint(event, wildcard, authorizer))
         return found

@@ -18,7 +18,7 @@ from slint.facts import Behaviour, Value
 from slint.python.context import FixBuilder, ModuleContext, Positions
 from slint.settings import Settings
 
-from .._support.config import is_disabled, properties, resources_of_type
+from .._support.config import is_disabled, mentions, properties, resources_of_type
 
 # Parsers whose failure on bad input is a `ValueError` (json.JSONDecodeError and its
 # kin in simplejson / orjson / ujson / rapidjson all derive from it).
@@ -74,7 +74,6 @@ class _Frame:
 # -- binary payloads (the config side) ---------------------------------------------------
 # What shows that a handler minds `isBase64Encoded` (or lets a library decode the body).
 _DECODES = re.compile(r"isBase64Encoded|is_base64_encoded|decoded_body|b64decode")
-_SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}")
 
 
 @dataclass(frozen=True)
@@ -95,17 +94,6 @@ def _binary_types(owner: Any, key: str = "BinaryMediaTypes") -> _Binary | None:
     return None
 
 
-def _mentions(value: Any, logical: str) -> bool:
-    """Does a reference in `value` (`!GetAtt F.Arn`, `${F.Arn}`, `!Ref F`) name `logical`?"""
-    if isinstance(value, str):
-        return value.split(".")[0] == logical or logical in _SUB_REFERENCE.findall(value)
-    if isinstance(value, dict):
-        return any(_mentions(item, logical) for item in value.values())
-    if isinstance(value, list):
-        return any(_mentions(item, logical) for item in value)
-    return False
-
-
 def binary_api(function: Function) -> _Binary | None:
     """The binary media types of a REST API that invokes `function` (None if none)."""
     app = function.app
@@ -124,7 +112,7 @@ def binary_api(function: Function) -> _Binary | None:
         integration = method.get("Integration") if method is not None else None
         if method is None or not isinstance(integration, YMap):
             continue
-        if not _mentions(integration.get("Uri"), function.name):
+        if not mentions(integration.get("Uri"), function.name):
             continue
         api_id = logical_id(method.get("RestApiId"))
         api = app.resources.get(api_id) if api_id is not None else None
