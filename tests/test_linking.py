@@ -236,3 +236,24 @@ def test_a_pytest_test_named_like_a_handler_is_no_handler(tmp_path: Path) -> Non
     )
     run = lint(tmp_path, select=["SL101"])
     assert codes_at(run.diagnostics) == [("tests/test_app.py", "SL101", 10, 12)]
+
+
+def test_a_templated_runtime_links_an_existing_python_handler(tmp_path: Path) -> None:
+    # Cookiecutter templates (sam init) write `Runtime: "{{ cookiecutter.runtime }}"`.
+    write_tree(
+        tmp_path,
+        {
+            "template.yaml": (
+                "Transform: AWS::Serverless-2016-10-31\n"
+                "Resources:\n"
+                "  Fn:\n"
+                "    Type: AWS::Serverless::Function\n"
+                "    Properties:\n"
+                '      Runtime: "{{ cookiecutter.runtime }}"\n'
+                "      Handler: app.work\n"
+            ),
+            "app.py": "import boto3\n\n\ndef work(payload, ctx):\n    return boto3.client('s3')\n",
+        },
+    )
+    run = lint(tmp_path, select=["SL101"])
+    assert codes_at(run.diagnostics) == [("app.py", "SL101", 5, 12)]

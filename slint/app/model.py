@@ -227,7 +227,8 @@ class Function:
         """Its handler is Python code: a Python runtime, or no known runtime and a `.py`
         handler module that exists."""
         runtime = self.runtime.value
-        if isinstance(runtime, str):
+        # A template placeholder (`{{ cookiecutter.runtime }}`) says nothing either.
+        if isinstance(runtime, str) and "{{" not in runtime:
             return runtime.startswith("python")
         ref = self.handler_ref
         return ref is not None and ref.module_path.is_file()
