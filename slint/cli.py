@@ -35,10 +35,17 @@ def _show_diff(diagnostics: Sequence[Any], paths: dict[str, Path], unsafe: bool)
     return EXIT_FINDINGS if results else EXIT_OK
 
 
-def _fail(message: str) -> None:
+def _one_line(message: str) -> str:
     # One line, whatever the message holds: scripts and editors read stderr by line.
-    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    click.echo(f"slint: error: {line}", err=True)
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"slint: error: {_one_line(message)}", err=True)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"slint: warning: {_one_line(message)}", err=True)
 
 
 def _selectors(values: Sequence[str]) -> tuple[str, ...]:
@@ -210,6 +217,13 @@ def check(
         show_fixes=show_fixes,
         fixed_counts=count_fixes(applied),
     )
+    for message in run.warnings:
+        _warn(message)
+    if run.files_checked == 0 and not run.errors:
+        # Nothing matched: "All checks passed!" would claim a check that never happened.
+        _warn("no files to check (no Python module, Lambda config or requirements file found)")
+        if output_format == "text":
+            return EXIT_OK
     output = get_renderer(output_format)(run.diagnostics, options)
     click.echo(output, nl=False)
     for message in run.errors:

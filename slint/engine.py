@@ -41,6 +41,8 @@ class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Crashes of slint itself (not of one rule), one line each.
     errors: list[str] = field(default_factory=list)
+    # Files passed over (special files, too big, ...), one line each, for stderr.
+    warnings: list[str] = field(default_factory=list)
     files_checked: int = 0
     # Functions linked to an existing handler module, of those whose config names one.
     linked: int = 0

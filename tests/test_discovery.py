@@ -84,9 +84,14 @@ def test_only_python_files_are_checked(tmp_path: Path) -> None:
         {"h.py": HANDLER, "notes.txt": HANDLER, "h.pyc": "x", "README.md": "# x\n", "py": "x"},
     )
     assert paths_found(tmp_path) == ["h.py"]
-    # A non-Python file named on the command line is passed over, not an error.
+    # A non-Python file named on the command line is passed over, not an error; with
+    # nothing left to check, slint says so instead of "All checks passed!".
     result = run_cli("check", "README.md", cwd=tmp_path)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "All checks passed!\n", "")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == (
+        "slint: warning: no files to check "
+        "(no Python module, Lambda config or requirements file found)\n"
+    )
 
 
 def test_a_directory_named_on_the_command_line_is_checked_even_if_excluded(
