@@ -262,8 +262,14 @@ def _walk(
 
 
 def discover(
-    paths: Sequence[str], resolver: ConfigResolver, *, force_exclude: bool = False
+    paths: Sequence[str],
+    resolver: ConfigResolver,
+    *,
+    force_exclude: bool = False,
+    warnings: list[str] | None = None,
 ) -> list[SourceFile]:
+    """The files to check under `paths`; what is passed over with a reason the user
+    should hear (a FIFO named on the command line, ...) goes to `warnings`."""
     found: dict[Path, SourceFile] = {}
     installed = InstalledPackages()
     for given in paths:

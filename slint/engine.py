@@ -97,8 +97,11 @@ class Engine:
         return codes
 
     def check_paths(self, paths: Sequence[str], *, force_exclude: bool = False) -> RunResult:
-        files = discover(paths, self.resolver, force_exclude=force_exclude)
-        return self.check_files(files)
+        warnings: list[str] = []
+        files = discover(paths, self.resolver, force_exclude=force_exclude, warnings=warnings)
+        run = self.check_files(files)
+        run.warnings[:0] = warnings
+        return run
 
     # -- the run --------------------------------------------------------------
     def check_files(self, files: Sequence[SourceFile]) -> RunResult:
