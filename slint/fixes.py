@@ -25,6 +25,11 @@ def split_lines(text: str) -> list[str]:
     return _LINE_RE.findall(text)
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of `text` without their endings: `str.splitlines` as slint counts rows."""
+    return [line.rstrip("\r\n") for line in split_lines(text)]
+
+
 def line_offsets(text: str) -> list[int]:
     offsets = [0]
     for line in split_lines(text):

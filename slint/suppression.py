@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from slint.diagnostics import Diagnostic, Location
+from slint.fixes import text_lines
 
 _DIRECTIVE = re.compile(r"#\s*slint:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.I)
 _QUICK = re.compile(r"slint:\s*ignore", re.I)
@@ -62,7 +63,7 @@ def _yaml_comment_start(line: str) -> int | None:
 
 
 def _comments_yaml(source: str) -> Iterator[tuple[int, int, str]]:
-    for row, line in enumerate(source.splitlines(), start=1):
+    for row, line in enumerate(text_lines(source), start=1):
         if "#" not in line:
             continue
         start = _yaml_comment_start(line)
@@ -73,7 +74,7 @@ def _comments_yaml(source: str) -> Iterator[tuple[int, int, str]]:
 def parse_suppressions(source: str, language: str) -> list[Suppression]:
     if _QUICK.search(source) is None:
         return []
-    lines = source.splitlines()
+    lines = text_lines(source)
     comments = _comments_python(source) if language == "python" else _comments_yaml(source)
     found: list[Suppression] = []
     for row, column, text in comments:

@@ -11,6 +11,7 @@ from conftest import lint
 from slint.app.edits import insert_entries
 from slint.app.yamlpos import YamlError, YList, YMap, load, load_json, looks_like_json
 from slint.diagnostics import Location
+from slint.fixes import apply_edits
 
 
 def dedent(text: str) -> str:
@@ -67,6 +68,34 @@ def test_crlf_files_keep_the_same_rows_and_columns() -> None:
     document = load("a: 1\r\nb:\r\n  c: 2\r\n")
     assert document["b"].key_loc["c"] == Location(3, 3)
     assert document["b"].value_range["c"] == (Location(3, 6), Location(3, 7))
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_positions_are_counted_in_slints_lines_not_yamls(separator: str) -> None:
+    # YAML ends a line at \x85, \u2028 and \u2029 too; slint, libcst and the LSP do not.
+    document = load(f'a: "x{separator}y{separator}z"\nb:\n  c: [1, 2]\n')
+    assert document.key_loc["b"] == Location(2, 1)
+    assert document.value_range["a"] == (Location(1, 4), Location(1, 11))
+    assert document["b"].key_loc["c"] == Location(3, 3)
+    assert document["b"]["c"].item_range[1] == (Location(3, 10), Location(3, 11))
+    assert document["b"].end == Location(4, 1)
+    with pytest.raises(YamlError, match="duplicate key") as caught:
+        load(f'a: "x{separator}y"\r\nb: 1\rb: 2\n')
+    assert caught.value.location == Location(3, 1)
+
+
+def test_json_counts_a_lone_carriage_return_as_a_line_end() -> None:
+    document = load('{\r  "a": 1,\r  "b": [true]\r}')
+    assert document.key_loc["b"] == Location(3, 3)
+    assert document.value_range["b"] == (Location(3, 8), Location(3, 14))
+
+
+def test_edits_count_lines_as_slint_does() -> None:
+    text = 'a:\n  b: "x\u2028y"\n  c: 1\nd: 2\n'
+    document = load(text)
+    edit = insert_entries(text, document["a"], [("e", "3")])
+    assert edit is not None
+    assert apply_edits(text, [edit]) == 'a:\n  b: "x\u2028y"\n  c: 1\n  e: 3\nd: 2\n'
 
 
 # -- CloudFormation short tags --------------------------------------------------------

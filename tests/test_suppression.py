@@ -235,3 +235,14 @@ def test_parse_yaml_suppressions() -> None:
 def test_source_without_directives_has_no_suppressions() -> None:
     assert parse_suppressions("x = 1  # noqa\n", "python") == []
     assert parse_suppressions("", "yaml") == []
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\u2029", "\x0c", "\x1c"])
+def test_characters_that_splitlines_breaks_at_do_not_shift_suppressions(odd: str) -> None:
+    # Rows end only at \r\n, \r and \n (as the parsers and LSP count them).
+    yaml_text = f'name: "team{odd}payments"\naudit:  # slint: ignore[SL301]\n'
+    (found,) = parse_suppressions(yaml_text, "yaml")
+    assert found.location.row == 2
+    python_text = f"x = 'a{odd}b'\nclient()  # slint: ignore[SL101]\n"
+    (found,) = parse_suppressions(python_text, "python")
+    assert found.location.row == 2

@@ -6,6 +6,7 @@ from slint.app.edits import editable, indent_step, line_text, newline_of
 from slint.app.model import App, Event, Function
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Edit, Location
+from slint.fixes import split_lines
 
 
 def expand_event_shorthand(
@@ -19,7 +20,7 @@ def expand_event_shorthand(
     if app.format != "serverless":
         return None
     text = app.text
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     at = event.at
     if at.row - 1 >= len(lines):
         return None

@@ -21,6 +21,7 @@ from typing import Any
 from slint.app.project import LoadedModule
 from slint.diagnostics import Edit, Location
 from slint.facts import ModuleImport
+from slint.fixes import split_lines
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def move_import(
     are the other modules the same statement imports (`import os, pandas`): they stay.
     None when the text is not laid out for a clean edit (a statement inside a block or
     sharing its line, a one-line function body)."""
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     removal = remove_import(source, imported, siblings)
     if removal is None or def_line > len(lines):
         return None
@@ -207,7 +208,7 @@ def remove_import(
     """The edit that takes `imported` out of its module-level statement: the whole
     statement with its line, or just this module from `import os, pandas as pd`.
     None for a statement inside a block or sharing its line with another."""
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     start, end = imported.statement.start, imported.statement.end
     if start.column != 1 or end.row > len(lines):
         return None

@@ -11,6 +11,7 @@ from slint.app.model import App, Function
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic, Location
 from slint.discovery import display_path
+from slint.fixes import text_lines
 from slint.settings import Settings
 
 from .._support.config import function_resource, resources_of_type
@@ -158,7 +159,7 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """(first line number, content) with `\\` continuations joined and comments removed."""
     pending: list[str] = []
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text_lines(text), start=1):
         if not pending:
             start = number
         line = _COMMENT.sub("", raw)

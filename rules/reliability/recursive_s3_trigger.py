@@ -12,6 +12,7 @@ from slint.app.model import App, Event, Function, Setting, Unknown, as_list, is_
 from slint.app.project import LinkedHandler, ReachedFunction
 from slint.diagnostics import Diagnostic, Location
 from slint.facts import Behaviour, Call, Condition, Skip, Value
+from slint.fixes import text_lines
 from slint.settings import Settings
 
 from .._support.config import properties
@@ -266,7 +267,7 @@ def _written(app: App, file: str, span: tuple[Location, Location] | None) -> str
     """A one-line value as written in the app's own file, without quotes."""
     if span is None or file != app.file or span[0].row != span[1].row:
         return None
-    lines = app.text.splitlines()
+    lines = text_lines(app.text)
     if not 0 < span[0].row <= len(lines):
         return None
     text = lines[span[0].row - 1][span[0].column - 1 : span[1].column - 1].strip()

@@ -17,6 +17,7 @@ from typing import Any
 from slint.app.model import App, Setting
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Edit, Location
+from slint.fixes import split_lines
 
 
 def newline_of(text: str) -> str:
@@ -28,6 +29,7 @@ def indent_step(document: YMap) -> int:
     """The file's indentation unit: how far its first nested block mapping is indented
     (2 when it has none)."""
     queue: deque[YMap] = deque([document])
+    queued = {id(document)}  # a mapping shared by aliases or variables: walked once
     while queue:
         node = queue.popleft()
         for value in node.values():
@@ -36,7 +38,9 @@ def indent_step(document: YMap) -> int:
             step = value.loc.column - node.loc.column
             if step > 0 and value.loc.row > node.loc.row and value.file == node.file:
                 return step
-            queue.append(value)
+            if id(value) not in queued:
+                queued.add(id(value))
+                queue.append(value)
     return 2
 
 
@@ -47,8 +51,10 @@ def editable(app: App, node: YMap | None) -> bool:
 
 @functools.lru_cache(maxsize=4)
 def _lines(text: str) -> tuple[str, ...]:
-    """The file's lines with their endings (cached: every fix of a file needs them)."""
-    return tuple(text.splitlines(keepends=True))
+    """The file's lines with their endings (cached: every fix of a file needs them),
+    as slint counts lines: `str.splitlines` would also break at `\u2028`, `\x85`, form
+    feeds..., which YAML marks are converted away from (slint.app.yamlpos)."""
+    return tuple(split_lines(text))
 
 
 def text_between(text: str, start: Location, end: Location) -> str:
