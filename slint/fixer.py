@@ -86,10 +86,12 @@ def still_parses(path: Path, text: str) -> bool:
         except Exception:
             return False
         return True
-    from slint.app.yamlpos import YamlError, load, load_json
+    from slint.app.yamlpos import YamlError, load
 
     try:
-        (load_json if path.suffix == ".json" else load)(text)
+        # As the engine reads configs: JSON first, then YAML (a `.json` template may
+        # hold YAML).
+        load(text)
     except (YamlError, ValueError):
         return False
     return True

@@ -21,8 +21,10 @@ from slint.fixes import split_lines
 
 
 def newline_of(text: str) -> str:
-    """The file's line ending."""
-    return "\r\n" if "\r\n" in text else "\n"
+    """The file's line ending (`\r` alone in a file that has no other)."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
 
 
 def indent_step(document: YMap) -> int:
@@ -128,11 +130,13 @@ def insert_lines(text: str, owner: YMap, body: Iterable[str]) -> Edit | None:
     newline = newline_of(text)
     content = "".join(f"{indent}{line}{newline}" for line in body)
     if row > len(lines):
-        if lines and not lines[-1].endswith(("\n", "\r")):
-            content = newline + content
-        last = max(len(lines), 1)
-        column = len(lines[-1]) + 1 if lines else 1
-        return Edit.insertion(Location(last, column), content)
+        if not lines:
+            return Edit.insertion(Location(1, 1), content)
+        if lines[-1].endswith(("\n", "\r")):
+            # After the last line break: the start of the (empty) line after the last
+            # one, never a column past a line's end, which editors clamp into the line.
+            return Edit.insertion(Location(len(lines) + 1, 1), content)
+        return Edit.insertion(Location(len(lines), len(lines[-1]) + 1), newline + content)
     return Edit.insertion(Location(row, 1), content)
 
 
