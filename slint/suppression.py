@@ -103,6 +103,9 @@ def _matches(selector: str, diagnostic: Diagnostic) -> bool:
     return diagnostic.code.startswith(selector) or selector == diagnostic.name.upper()
 
 
+PARSE_ERROR = "SL000"
+
+
 def apply_suppressions(
     diagnostics: Iterable[Diagnostic], suppressions: list[Suppression]
 ) -> list[Diagnostic]:
@@ -117,8 +120,12 @@ def apply_suppressions(
         suppressed = False
         for suppression in by_line.get(diagnostic.start.row, ()):
             if suppression.codes is None:
-                suppression.used.add(diagnostic.code)
-                suppressed = True
+                # A blanket `# slint: ignore` silences the rules, not the news that the
+                # file cannot be read (ruff does not let syntax errors be silenced at
+                # all); `# slint: ignore[SL000]` says so on purpose.
+                if diagnostic.code != PARSE_ERROR:
+                    suppression.used.add(diagnostic.code)
+                    suppressed = True
                 continue
             for selector in suppression.codes:
                 if _matches(selector, diagnostic):

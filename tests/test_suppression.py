@@ -81,6 +81,9 @@ def test_comments_that_do_not_suppress(comment: str, tmp_path: Path) -> None:
 def test_comment_alone_on_the_line_above(tmp_path: Path) -> None:
     source = handler("# slint: ignore[SL101]", CLIENT)
     assert check(tmp_path, source) == []
+    # A blanket ignore, written for other rules, does not hide that the file is broken.
+    blanket = "x = 1\ny = (1,  # slint: ignore\nz = 2\n"
+    assert check(tmp_path, blanket) == [("SL000", 2, 5)]
 
 
 def test_comment_above_skips_blank_and_comment_lines(tmp_path: Path) -> None:
