@@ -29,7 +29,14 @@ from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, discover, display_path
-from slint.python.analyze import ModuleResult, PendingDiagnostic, analyze_module
+from slint.isolation import (
+    FileTooBig,
+    read_limited,
+    read_text_limited,
+    shared_analyzer,
+    too_big_warning,
+)
+from slint.python.analyze import ModuleResult, PendingDiagnostic
 from slint.python.facts import ModuleFacts
 from slint.reachability import ImportRoots, Reachability, deployed_roots
 from slint.registry import Registry
@@ -115,7 +122,7 @@ class Engine:
                 for config in self._finder.configs_above(source_file.path):
                     self._add_context(states, config, "config")
             if source_file.kind == "requirements":
-                self._read_text(states[source_file.path])
+                self._read_text(states[source_file.path], run)
         for state in list(states.values()):
             if state.source_file.kind == "config":
                 self._load_config(state, run)
@@ -161,8 +168,11 @@ class Engine:
         if kind is None:
             return
         try:
-            data = state.path.read_bytes()
+            data = read_limited(state.path)
             text = data.decode("utf-8-sig")
+        except FileTooBig as big:
+            run.warnings.append(too_big_warning(state.display, big.size))
+            return
         except OSError as error:
             self._parse_failure(
                 state, f"cannot read file: {error.strerror or error}", Location(1, 1)
@@ -186,10 +196,13 @@ class Engine:
         else:
             state.app = loaded
 
-    def _read_text(self, state: _FileState) -> None:
+    def _read_text(self, state: _FileState, run: RunResult) -> None:
         """A requirements file: its text, for suppression comments."""
         try:
-            state.text = state.path.read_text(encoding="utf-8-sig", errors="replace")
+            state.text = read_text_limited(state.path, errors="replace")
+        except FileTooBig as big:
+            run.warnings.append(too_big_warning(state.display, big.size))
+            state.text = None
         except OSError:
             state.text = None
 
@@ -203,7 +216,10 @@ class Engine:
         source_file = state.source_file
         display = source_file.display
         try:
-            data = source_file.path.read_bytes()
+            data = read_limited(source_file.path)
+        except FileTooBig as big:
+            run.warnings.append(too_big_warning(display, big.size))
+            return
         except OSError as error:
             self._parse_failure(
                 state, f"cannot read file: {error.strerror or error}", Location(1, 1)
@@ -211,7 +227,10 @@ class Engine:
             return
         rules = self.registry.of_kind(state.codes, CodeRule)
         try:
-            state.result = analyze_module(display, data, source_file.settings, rules)
+            # Risky modules (deeply nested) are analysed in a child process, whose
+            # crash costs that module an SL000 instead of the run (slint.isolation).
+            analyzer = shared_analyzer()
+            state.result = analyzer.analyze(display, data, source_file.settings, rules)
         except Exception as error:  # a bug in slint: report it, go on with the rest
             if not source_file.context:
                 run.errors.append(f"{display}: internal error: {type(error).__name__}: {error}")
@@ -264,7 +283,7 @@ class Engine:
         )
         for app in apps:
             config_state = states[app.path.resolve()]
-            self._add_includes(states, by_display, app, config_state)
+            self._add_includes(states, by_display, app, config_state, run)
             settings = config_state.source_file.settings
             codes = config_state.codes
             if not config_state.source_file.context or requirements:
@@ -326,6 +345,7 @@ class Engine:
         by_display: dict[str, _FileState],
         app: App,
         config_state: _FileState,
+        run: RunResult,
     ) -> None:
         """Files a serverless.yml pulls in with `${file(...)}`: findings on the functions
         and resources written there belong to them (and their suppressions apply)."""
@@ -334,7 +354,10 @@ class Engine:
             if display in by_display or path in states:
                 continue
             try:
-                text = path.read_text(encoding="utf-8-sig")
+                text = read_text_limited(path)
+            except FileTooBig as big:
+                run.warnings.append(too_big_warning(display, big.size))
+                continue
             except (OSError, UnicodeDecodeError):
                 continue
             config = config_state.source_file

@@ -68,18 +68,163 @@ def decode_source(path: str, data: bytes) -> str | ParseFailure:
     return text
 
 
-def _cpython_syntax_error(path: str, text: str) -> ParseFailure | None:
+# What CPython's tokenizer refuses on every supported version (3.10 to 3.13): more
+# than 200 brackets open at once, more than 100 levels of indentation. libcst's native
+# parser has no such limits and crashes the whole process (a stack overflow) on about
+# 1,500 nested parentheses, so such a module never reaches it.
+_NESTING_ERRORS = re.compile(r"^too many (nested parentheses|levels of indentation)")
+
+# How deeply a module's syntax may nest (operator, call, attribute and subscript
+# chains, `not not ...`, lambdas), counted by `nesting_depth`. Beyond
+# `MAX_NESTING_DEPTH` the module is an SL000, the same on every Python version: CPython
+# 3.11 and 3.12 fail to parse chains of about 2,980 levels (a RecursionError), 3.10
+# and 3.13 parse them, libcst crashes on 3,400 nested lambdas or 7,000 `+` and takes
+# seconds to minutes on a few thousand chained subscripts. Beyond `RISKY_NESTING_DEPTH`
+# libcst's parser runs in a child process (`slint.isolation`), so that a crash nobody
+# predicted costs that file an SL000, not the run. Hand-written code nests 10 to 30
+# levels; the margin keeps every ordinary module in-process, where it is cheapest.
+MAX_NESTING_DEPTH = 2_500
+RISKY_NESTING_DEPTH = 400
+
+# A node on one line shorter than this many bytes is not walked into: each level of
+# nesting takes at least a byte (`-`, `.`, `(`), so its width is counted instead, which
+# over-estimates by less than this. Most statements are such lines: the measure costs
+# a small fraction of a walk over the whole tree (9 ms for Powertools' 397 examples).
+_SHORT_NODE_BYTES = 64
+
+
+def nesting_depth(tree: ast.Module, stop_above: int = MAX_NESTING_DEPTH) -> int:
+    """How deeply the module nests, about: the ast's depth (an `a or b or c` counts a
+    level per operand, as libcst nests it), over-estimated by less than
+    `_SHORT_NODE_BYTES`. Stops counting once the depth passes `stop_above`."""
+    deepest = 0
+    short = _SHORT_NODE_BYTES
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1
+        depth += 1
+        for child in ast.iter_child_nodes(node):
+            end = getattr(child, "end_col_offset", None)
+            if end is not None and child.lineno == child.end_lineno:  # type: ignore[attr-defined]
+                width: int = end - child.col_offset  # type: ignore[attr-defined]
+                if width < short:
+                    if depth + width > deepest:
+                        deepest = depth + width
+                    continue
+            stack.append((child, depth))
+        if depth > deepest:
+            deepest = depth
+        if deepest > stop_above:
+            break
+    return deepest
+
+
+@dataclass(frozen=True)
+class SourceModule:
+    """A decoded module with CPython's reading of it: what decides whether libcst may
+    parse it, and where (`risky`: in a child process, see `slint.isolation`)."""
+
+    path: str
+    text: str
+    # CPython's ast (None: CPython cannot parse the module; libcst may, if the module
+    # uses syntax newer than the running Python).
+    tree: ast.Module | None
+    # CPython's syntax error: reported only if libcst fails too, or if it is one of the
+    # errors that libcst's grammar accepts (`_COMPILER_ERRORS`).
+    syntax_error: SyntaxError | None
+    depth: int
+
+    @property
+    def risky(self) -> bool:
+        return self.depth > RISKY_NESTING_DEPTH
+
+
+def _syntax_failure(path: str, error: SyntaxError) -> ParseFailure:
+    return ParseFailure(
+        path,
+        f"syntax error: {error.msg}",
+        Location(max(error.lineno or 1, 1), max(error.offset or 1, 1)),
+    )
+
+
+def _too_deep(path: str, text: str) -> ModuleResult:
+    return ModuleResult(
+        failure=ParseFailure(
+            path,
+            "module too deeply nested for slint to analyse (more than "
+            f"{MAX_NESTING_DEPTH:,} levels of operators, calls or brackets)",
+            Location(1, 1),
+        ),
+        source=text,
+    )
+
+
+def read_module(path: str, data: bytes) -> SourceModule | ModuleResult:
+    """Decode a module and let CPython parse it, before libcst's native parser sees it:
+    a module CPython refuses for its nesting, or one nested beyond
+    `MAX_NESTING_DEPTH`, is an SL000 here (a `ModuleResult` with its failure)."""
+    text = decode_source(path, data)
+    if isinstance(text, ParseFailure):
+        return ModuleResult(failure=text)
+    tree: ast.Module | None = None
+    syntax_error: SyntaxError | None = None
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            # `"\d"` and the like: a SyntaxWarning printed on 3.12+, not slint's output.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, path)
     except SyntaxError as error:
+        if _NESTING_ERRORS.match(error.msg or ""):
+            return ModuleResult(failure=_syntax_failure(path, error), source=text)
+        syntax_error = error
+    except RecursionError:
+        # CPython 3.11 and 3.12 give up on chains of about 2,980 levels, which are
+        # beyond `MAX_NESTING_DEPTH` (3.10 and 3.13 parse them and `nesting_depth`
+        # finds them too deep): the same SL000 on every version.
+        return _too_deep(path, text)
+    except MemoryError:
+        # "Parser stack overflowed": CPython 3.10 to 3.13 alike refuse some mixes of
+        # brackets and lambdas or conditionals a few hundred deep. Lambda's Python
+        # cannot import such a module either.
+        failure = ParseFailure(
+            path, "syntax error: Python source too complex to parse", Location(1, 1)
+        )
+        return ModuleResult(failure=failure, source=text)
+    except ValueError:
+        pass  # NUL bytes are decode_source's business; nothing else raises it
+    depth = nesting_depth(tree) if tree is not None else 0
+    if depth > MAX_NESTING_DEPTH:
+        return _too_deep(path, text)
+    if tree is None and len(text) > RISKY_NESTING_DEPTH:
+        # No ast to measure (syntax newer than this Python, or a syntax error before
+        # CPython would have seen too many brackets): libcst runs in a child.
+        depth = RISKY_NESTING_DEPTH + 1
+    return SourceModule(path, text, tree, syntax_error, depth)
+
+
+def parse_source(
+    path: str, text: str, syntax_error: SyntaxError | None = None
+) -> cst.Module | ParseFailure:
+    """The module's libcst tree (compile-time errors are `_compiler_error`'s business)."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        # CPython's parser says what is wrong, and where, far better than libcst's.
+        if syntax_error is not None:
+            return _syntax_failure(path, syntax_error)
+        message = " ".join(error.message.split())
         return ParseFailure(
             path,
-            f"syntax error: {error.msg}",
-            Location(max(error.lineno or 1, 1), max(error.offset or 1, 1)),
+            f"syntax error: {message}",
+            Location(max(error.editor_line, 1), max(error.editor_column, 1)),
         )
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
+    except RecursionError:
+        return ParseFailure(path, "syntax error: too deeply nested to parse", Location(1, 1))
+    except Exception as error:  # libcst's parser can fail on input it does not support
+        return ParseFailure(path, f"cannot parse: {error}".splitlines()[0], Location(1, 1))
+    return module
 
 
 # Errors that CPython's compiler (not its grammar) raises, the same on every Python 3
@@ -97,61 +242,42 @@ _COMPILER_ERRORS = re.compile(
 )
 
 
-def _compiler_error(path: str, text: str) -> tuple[ParseFailure | None, ast.Module | None]:
+def _compiler_error(source: SourceModule) -> ParseFailure | None:
     """A compile-time error in a file that libcst parsed (`return` or `async with`
-    outside a function, a duplicate parameter): a syntax error when Lambda imports it.
-    Also the module's `ast`, which the behaviour facts read: parsed once for both."""
-    tree: ast.Module | None = None
-    try:
-        with warnings.catch_warnings():
-            # `"\d"` and the like: a SyntaxWarning printed on 3.12+, not slint's output.
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, path)
-            compile(tree, path, "exec", dont_inherit=True)
-    except SyntaxError as error:
-        if _COMPILER_ERRORS.match(error.msg or ""):
-            return ParseFailure(
-                path,
-                f"syntax error: {error.msg}",
-                Location(max(error.lineno or 1, 1), max(error.offset or 1, 1)),
-            ), None
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    return None, tree
-
-
-def parse_source(path: str, text: str) -> cst.Module | ParseFailure:
-    """The module's libcst tree (compile-time errors are `_compiler_error`'s business)."""
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as error:
-        # CPython's parser says what is wrong, and where, far better than libcst's.
-        better = _cpython_syntax_error(path, text)
-        if better is not None:
-            return better
-        message = " ".join(error.message.split())
-        return ParseFailure(
-            path,
-            f"syntax error: {message}",
-            Location(max(error.editor_line, 1), max(error.editor_column, 1)),
-        )
-    except RecursionError:
-        return ParseFailure(path, "syntax error: too deeply nested to parse", Location(1, 1))
-    except Exception as error:  # libcst's parser can fail on input it does not support
-        return ParseFailure(path, f"cannot parse: {error}".splitlines()[0], Location(1, 1))
-    return module
+    outside a function, a duplicate parameter): a syntax error when Lambda imports it."""
+    error = source.syntax_error
+    if source.tree is not None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(source.tree, source.path, "exec", dont_inherit=True)
+        except SyntaxError as compile_error:
+            error = compile_error
+        except (ValueError, RecursionError, MemoryError):
+            pass
+    if error is not None and _COMPILER_ERRORS.match(error.msg or ""):
+        return _syntax_failure(source.path, error)
+    return None
 
 
 def analyze_module(
     path: str, data: bytes, settings: Settings, rule_classes: Sequence[type[CodeRule]]
 ) -> ModuleResult:
-    text = decode_source(path, data)
-    if isinstance(text, ParseFailure):
-        return ModuleResult(failure=text)
-    module = parse_source(path, text)
+    """Analyse one module in this process (`slint.isolation` decides where to call it)."""
+    source = read_module(path, data)
+    if isinstance(source, ModuleResult):
+        return source
+    return analyze_source(source, settings, rule_classes)
+
+
+def analyze_source(
+    source: SourceModule, settings: Settings, rule_classes: Sequence[type[CodeRule]]
+) -> ModuleResult:
+    path, text, tree = source.path, source.text, source.tree
+    module = parse_source(path, text, source.syntax_error)
     if isinstance(module, ParseFailure):
         return ModuleResult(failure=module, source=text)
-    failure, tree = _compiler_error(path, text)
+    failure = _compiler_error(source)
     if failure is not None:
         return ModuleResult(failure=failure, source=text)
     try:

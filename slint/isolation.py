@@ -1,0 +1,283 @@
+"""Containment: one hostile file costs that file a finding or a warning, never the run.
+
+Two guarantees live here.
+
+**The size limit.** slint reads no file bigger than `MAX_FILE_BYTES` (Python modules,
+configs, requirements files, included files): `read_limited` refuses it before reading
+it, and the caller turns `FileTooBig` into a one-line warning (`too_big_warning`).
+
+**Crashes of libcst's native parser.** libcst parses in Rust, and a stack overflow
+there kills the whole process (a segmentation fault), which no `try` can catch.
+`slint.python.analyze.read_module` first lets CPython read the module: what CPython
+refuses for its nesting, or what nests beyond `MAX_NESTING_DEPTH`, is an SL000 there
+and never reaches libcst. What remains is analysed
+
+- in this process when it is ordinary (`SourceModule.risky` is false: nesting under
+  `RISKY_NESTING_DEPTH`, far from any known crash): nearly every module, at no cost;
+- in a child process (`Worker`) when it is risky. A child that dies (a signal, or any
+  exit) costs the module it was analysing an SL000 ("slint's Python parser crashed on
+  this file ..."); the next risky module gets a fresh child.
+
+The protocol is the one that parallel runs (`--jobs N`) are to use, so that the
+containment and the workers are one mechanism: a `ModuleTask` (the module's bytes,
+settings and code rules, all picklable) goes down a pipe, the child runs
+`run_task` (which is `analyze_module`, the same function as in-process) and sends
+back a `Reply`; the parent tells a crash from an answer by the pipe's end of file.
+A pool of N `Worker`s, each with one task in flight, is all `--jobs` needs; it may
+keep sending only risky modules to a worker, or send everything.
+
+A child is started with "fork" on Linux (it shares the parent's imported modules:
+milliseconds to start) and the platform's default elsewhere ("spawn" on macOS and
+Windows, where forking is unsafe or impossible: the child imports slint first).
+It is a daemon, so it ends with the run; it also ends when the parent's end of the
+pipe closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import multiprocessing
+import os
+import signal
+import stat
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from slint.api import CodeRule, ParseFailure
+from slint.diagnostics import Location
+from slint.python.analyze import ModuleResult, analyze_module, analyze_source, read_module
+from slint.settings import Settings
+
+# The largest file slint reads: a generated template or module beyond it is skipped
+# with a warning (each file is held in memory several times over: bytes, text, trees).
+MAX_FILE_BYTES = 10_000_000
+
+# Opening a FIFO for reading blocks until a writer comes; O_NONBLOCK returns at once
+# (it changes nothing for a regular file).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class FileTooBig(Exception):
+    """A file over `MAX_FILE_BYTES`, not read."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def too_big_warning(display: str, size: int) -> str:
+    return (
+        f"{display}: {size / 1_000_000:.1f} MB, over slint's "
+        f"{MAX_FILE_BYTES // 1_000_000} MB limit for one file; skipped"
+    )
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of `path`, refused (`FileTooBig`) without reading them when it has
+    more than `MAX_FILE_BYTES`. OSError as from `Path.read_bytes`."""
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISREG(status.st_mode) and status.st_size > MAX_FILE_BYTES:
+            raise FileTooBig(status.st_size)
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:  # it grew while being read, or reports no size
+        raise FileTooBig(len(data))
+    return data
+
+
+def read_text_limited(path: Path, errors: str = "strict") -> str:
+    """`read_limited`, decoded as UTF-8 (a BOM is dropped)."""
+    return read_limited(path).decode("utf-8-sig", errors)
+
+
+# -- the protocol ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleTask:
+    """One module to analyse, as sent to a worker (everything in it pickles; rule
+    classes pickle by reference to their module)."""
+
+    path: str  # as displayed
+    data: bytes
+    settings: Settings
+    rule_classes: tuple[type[CodeRule], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: the module's result, or the exception analysing it raised
+    (a bug in slint, re-raised in the parent, as if the analysis had run there)."""
+
+    result: ModuleResult | None = None
+    error: BaseException | None = None
+
+
+def run_task(task: ModuleTask) -> ModuleResult:
+    """What a worker does with a task: exactly the in-process analysis."""
+    return analyze_module(task.path, task.data, task.settings, task.rule_classes)
+
+
+def _worker_main(connection: Connection) -> None:
+    """A worker's loop: a task in, a reply out, until the pipe closes or a None comes."""
+    # A crash is reported by the parent, as a finding; a traceback dump of the dying
+    # child (faulthandler, which pytest and PYTHONFAULTHANDLER enable) is noise.
+    faulthandler.disable()
+    # Ctrl-C is the parent's to handle; the child ends when the parent closes the pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            reply = Reply(result=run_task(task))
+        except Exception as error:
+            reply = Reply(error=error)
+        try:
+            connection.send(reply)
+        except Exception as error:  # the result or the error does not pickle
+            connection.send(Reply(error=RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _context() -> Any:  # a multiprocessing context; typeshed's types differ per method
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class WorkerDied(Exception):
+    """The worker ended while analysing a task."""
+
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(f"exit code {exitcode}")
+        self.exitcode = exitcode
+
+
+class Worker:
+    """One child process that analyses modules, one at a time (started on first use).
+    After it dies, `analyze` raises `WorkerDied` for the task it was on, and the next
+    call starts a fresh child."""
+
+    def __init__(self) -> None:
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        # One task in flight per worker, whichever thread asks (an editor's server).
+        self._lock = threading.Lock()
+
+    def analyze(self, task: ModuleTask) -> ModuleResult:
+        with self._lock:
+            connection = self._start()
+            try:
+                connection.send(task)
+                reply: Reply = connection.recv()
+            except (EOFError, OSError):
+                raise WorkerDied(self._reap()) from None
+        if reply.error is not None:
+            raise reply.error
+        assert reply.result is not None
+        return reply.result
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                with contextlib.suppress(OSError):
+                    self._connection.send(None)
+            self._reap()
+
+    def _start(self) -> Connection:
+        if self._connection is not None:
+            return self._connection
+        context = _context()
+        parent_end: Connection
+        child_end: Connection
+        parent_end, child_end = context.Pipe()
+        process: BaseProcess = context.Process(
+            target=_worker_main, args=(child_end,), name="slint-worker", daemon=True
+        )
+        process.start()
+        # Only the child holds its end now: its death is an end of file for the parent.
+        child_end.close()
+        self._process, self._connection = process, parent_end
+        return parent_end
+
+    def _reap(self) -> int | None:
+        """Wait for the child to end (it has, or is about to) and forget it."""
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        if connection is not None:
+            connection.close()
+        if process is None:
+            return None
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        return process.exitcode
+
+
+def crash_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = f", {signal.Signals(-exitcode).name}"
+        except ValueError:
+            name = ""
+        cause = f"signal {-exitcode}{name}"
+    else:
+        cause = f"exit code {exitcode}"
+    return f"slint's Python parser crashed on this file ({cause}); nothing in it was checked"
+
+
+class ModuleAnalyzer:
+    """Analyses modules, each where it is safe: ordinary ones in this process, risky
+    ones (`SourceModule.risky`) in a `Worker`, whose death costs that module an SL000."""
+
+    def __init__(self) -> None:
+        self._worker = Worker()
+
+    def analyze(
+        self,
+        path: str,
+        data: bytes,
+        settings: Settings,
+        rule_classes: Sequence[type[CodeRule]],
+    ) -> ModuleResult:
+        source = read_module(path, data)
+        if isinstance(source, ModuleResult):
+            return source
+        if not source.risky:
+            return analyze_source(source, settings, rule_classes)
+        task = ModuleTask(path, data, settings, tuple(rule_classes))
+        try:
+            return self._worker.analyze(task)
+        except WorkerDied as died:
+            failure = ParseFailure(path, crash_message(died.exitcode), Location(1, 1))
+            return ModuleResult(failure=failure, source=source.text)
+
+    def close(self) -> None:
+        self._worker.close()
+
+
+_shared: ModuleAnalyzer | None = None
+
+
+def shared_analyzer() -> ModuleAnalyzer:
+    """The process's analyzer: its worker, once started, serves every later run
+    (`--fix` checks again after writing; an editor's server checks again and again)."""
+    global _shared
+    if _shared is None:
+        _shared = ModuleAnalyzer()
+    return _shared
