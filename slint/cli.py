@@ -221,7 +221,10 @@ def check(
         _warn(message)
     if run.files_checked == 0 and not run.errors:
         # Nothing matched: "All checks passed!" would claim a check that never happened.
-        _warn("no files to check (no Python module, Lambda config or requirements file found)")
+        if run.warnings:
+            _warn("no file was checked")
+        else:
+            _warn("no files to check (no Python module, Lambda config or requirements file found)")
         if output_format == "text":
             return EXIT_OK
     output = get_renderer(output_format)(run.diagnostics, options)

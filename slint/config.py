@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from slint.files import FileTooBig, read_limited
 from slint.settings import NUMERIC_OPTIONS, Settings
 
 if sys.version_info >= (3, 11):
@@ -169,7 +170,9 @@ def read_config_file(
 ) -> Settings | None:
     """Read one file; None for a pyproject.toml that has no `[tool.slint]` table."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(read_limited(path).decode("utf-8"))
+    except FileTooBig as big:
+        raise ConfigError(f"{path}: {big.size} bytes, too big for a configuration file") from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such configuration file") from None
     except (OSError, UnicodeDecodeError) as error:

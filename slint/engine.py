@@ -29,13 +29,8 @@ from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, discover, display_path
-from slint.isolation import (
-    FileTooBig,
-    read_limited,
-    read_text_limited,
-    shared_analyzer,
-    too_big_warning,
-)
+from slint.files import FileTooBig, read_limited, read_text_limited, too_big_warning
+from slint.isolation import shared_analyzer
 from slint.python.analyze import ModuleResult, PendingDiagnostic
 from slint.python.facts import ModuleFacts
 from slint.reachability import ImportRoots, Reachability, deployed_roots
@@ -172,6 +167,7 @@ class Engine:
             text = data.decode("utf-8-sig")
         except FileTooBig as big:
             run.warnings.append(too_big_warning(state.display, big.size))
+            self._skipped(state, run)
             return
         except OSError as error:
             self._parse_failure(
@@ -202,9 +198,16 @@ class Engine:
             state.text = read_text_limited(state.path, errors="replace")
         except FileTooBig as big:
             run.warnings.append(too_big_warning(state.display, big.size))
+            self._skipped(state, run)
             state.text = None
         except OSError:
             state.text = None
+
+    @staticmethod
+    def _skipped(state: _FileState, run: RunResult) -> None:
+        """A file asked for that was not read after all (too big): not checked."""
+        if not state.source_file.context:
+            run.files_checked -= 1
 
     def _parse_failure(self, state: _FileState, message: str, location: Location) -> None:
         failure = ParseFailure(state.display, message, location)
@@ -219,6 +222,7 @@ class Engine:
             data = read_limited(source_file.path)
         except FileTooBig as big:
             run.warnings.append(too_big_warning(display, big.size))
+            self._skipped(state, run)
             return
         except OSError as error:
             self._parse_failure(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from slint.files import read_limited
 from slint.fixes import apply_edits, line_offsets, offset_of
 
 MAX_ROUNDS = 10
@@ -43,7 +44,7 @@ class Source:
 
     @classmethod
     def read(cls, path: Path) -> Source:
-        data = path.read_bytes()
+        data = read_limited(path)
         if path.suffix == ".py":
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         else:

@@ -16,7 +16,8 @@ import pytest
 
 import slint.python.analyze as analyze
 from slint.api import CodeRule
-from slint.isolation import MAX_FILE_BYTES, ModuleAnalyzer, read_limited
+from slint.files import MAX_FILE_BYTES, read_limited
+from slint.isolation import ModuleAnalyzer
 from slint.python.analyze import (
     MAX_NESTING_DEPTH,
     RISKY_NESTING_DEPTH,
@@ -336,7 +337,7 @@ BIG = 50 * 1024 * 1024
 
 
 def test_read_limited_refuses_big_files_without_reading_them(tmp_path: Path) -> None:
-    from slint.isolation import FileTooBig
+    from slint.files import FileTooBig
 
     sparse(tmp_path / "big.py", BIG)
     with pytest.raises(FileTooBig) as raised:
@@ -391,3 +392,18 @@ def test_cli_warns_of_a_big_file_and_checks_the_rest(tmp_path: Path) -> None:
         "slint: warning: big.py: 52.4 MB, over slint's 10 MB limit for one file; skipped"
     ]
     assert done.stdout.splitlines()[0] == GOOD_OUTPUT
+
+
+def test_a_big_generated_template_is_named_too_big_not_passed_over(tmp_path: Path) -> None:
+    # A 50 MB template.json: recognised as a template from its start, then skipped with
+    # a warning; the run checked nothing, so it does not say "All checks passed!".
+    path = tmp_path / "template.json"
+    with path.open("wb") as stream:
+        stream.write(b'{"Resources": {"F": {"Type": "AWS::Lambda::Function"')
+        stream.truncate(BIG)
+    done = run_cli("check", ".", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr.splitlines() == [
+        "slint: warning: template.json: 52.4 MB, over slint's 10 MB limit for one file; skipped",
+        "slint: warning: no file was checked",
+    ]

@@ -11,6 +11,7 @@ from slint.app.model import App, Function
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic, Location
 from slint.discovery import display_path
+from slint.files import FileTooBig, read_text_limited
 from slint.fixes import text_lines
 from slint.settings import Settings
 
@@ -209,8 +210,8 @@ def parse_requirements(
     """The requirements a pip requirements file installs, following `-r` includes
     (`-c` constraints install nothing)."""
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+        text = read_text_limited(path, errors="replace")
+    except (OSError, FileTooBig):
         return []
     found: list[Requirement] = []
     visited = {p for p, _ in chain} | {path.resolve()}
@@ -297,8 +298,8 @@ def _individually(owner: YMap) -> bool:
 
 def _is_poetry_project(folder: Path) -> bool:
     try:
-        text = (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text_limited(folder / "pyproject.toml", errors="replace")
+    except (OSError, FileTooBig):
         return False
     return "[tool.poetry" in text
 

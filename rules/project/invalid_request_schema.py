@@ -13,6 +13,7 @@ from slint.app.edits import text_between
 from slint.app.model import App, Unknown, is_known
 from slint.app.yamlpos import YamlError, YMap, load
 from slint.diagnostics import Diagnostic, Location
+from slint.files import FileTooBig, read_text_limited
 from slint.settings import Settings
 
 from .._support.config import resources_of_type, target_id
@@ -62,7 +63,9 @@ def _file_problem(path: Path, written: str) -> str | None:
     if not path.is_file():
         return f"the schema file `{written}` does not exist"
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path)
+    except FileTooBig as big:
+        return f"the schema file `{written}` is too big to read ({big.size} bytes)"
     except (OSError, UnicodeDecodeError) as error:
         return f"the schema file `{written}` cannot be read ({error})"
     if path.suffix.lower() == ".json":

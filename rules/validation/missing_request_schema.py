@@ -15,6 +15,7 @@ from slint.app.project import LinkedHandler, ReachedFunction
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from slint.facts import Behaviour, Span, Value
+from slint.files import FileTooBig, read_text_limited
 from slint.settings import Settings
 
 from .._support.config import is_disabled, mentions, properties, resources_of_type, target_id
@@ -557,8 +558,8 @@ class MissingRequestSchema(CrossRule):
         if not isinstance(uri, str) or "://" in uri:
             return True
         try:
-            text = (app.directory / Path(uri)).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            text = read_text_limited(app.directory / Path(uri), errors="replace")
+        except (OSError, FileTooBig):
             return True
         return _OPENAPI_VALIDATOR in text
 

@@ -9,11 +9,13 @@ before any parse: by its size, else by a substring search over its bytes.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 CONFIG_SUFFIXES = frozenset({".yml", ".yaml", ".json", ".template"})
 SERVERLESS_NAMES = frozenset({"serverless.yml", "serverless.yaml", "serverless.json"})
-# CloudFormation refuses templates above 1 MB (S3-hosted); CDK output stays below it.
+# How much of a file is read to tell a template (CloudFormation refuses templates
+# above 1 MB, S3-hosted; CDK output stays below it).
 _MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
 _TEMPLATE_MARKERS = (
     b"AWS::Serverless::Function",
@@ -53,9 +55,12 @@ def config_kind(path: Path) -> str | None:
     if path.suffix not in CONFIG_SUFFIXES:
         return None
     try:
-        if path.stat().st_size > _MAX_TEMPLATE_BYTES:
-            return None
-        data = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # a FIFO would block the open
+        # Of a huge file, the start: the engine then reports it too big to check, rather
+        # than it being passed over in silence as no config.
+        with path.open("rb") as stream:
+            data = stream.read(_MAX_TEMPLATE_BYTES)
     except OSError:
         return None
     return "template" if _looks_like_template(data) else None

@@ -21,6 +21,7 @@ from typing import Any
 from slint.app.model import Unknown
 from slint.app.yamlpos import YamlError, YList, YMap, load
 from slint.diagnostics import Location
+from slint.files import FileTooBig, read_text_limited
 
 _MAX_DEPTH = 12  # variables inside variables inside ...
 _MAX_STEPS = 20_000  # variables resolved per config: bounds self-referencing blow-ups
@@ -370,9 +371,11 @@ class Resolver:
             return self.files[path]
         display = os.path.normpath(os.path.join(self.display_dir, raw_path))
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text = read_text_limited(path)
+        except (OSError, UnicodeDecodeError, FileTooBig) as error:
             reason = getattr(error, "strerror", None) or str(error)
+            if isinstance(error, FileTooBig):
+                reason = f"{error.size} bytes, over slint's limit for one file"
             self.note("missing-include", at, f"cannot read {raw_path}: {reason}")
             # Like the Serverless Framework: a file that is not there gives nothing,
             # so a fallback (`${file(./x.yml), 'default'}`) applies.
