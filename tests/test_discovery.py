@@ -425,3 +425,181 @@ def test_exclude_applies_inside_a_git_work_tree(tmp_path: Path) -> None:
     assert paths_found(tmp_path) == ["src/h.py"]
     assert paths_found(tmp_path, "gen") == ["gen/h.py"]
     assert paths_found(tmp_path, "gen", force_exclude=True) == []
+
+
+# --- .gitignore, read as git reads it (without running git) ----------------------------
+
+
+def make_repository(root: Path) -> None:
+    """What `git init` leaves that matters here, written by hand: slint never runs git."""
+    for folder in ("info", "objects", "refs/heads"):
+        (root / ".git" / folder).mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+
+
+def test_each_gitignore_applies_to_its_own_folder_and_below(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "*_gen.py\n",
+            "h.py": HANDLER,
+            "a_gen.py": HANDLER,
+            # Anchored patterns are relative to the folder of their .gitignore.
+            "svc/.gitignore": "/local.py\n/out\nfixtures/data/\n",
+            "svc/local.py": HANDLER,
+            "svc/deep/local.py": HANDLER,
+            "svc/out/h.py": HANDLER,
+            "svc/deep/out/h.py": HANDLER,
+            "svc/tests/fixtures/data/h.py": HANDLER,  # `a/b` patterns are anchored too
+            "svc/fixtures/data/h.py": HANDLER,
+            "svc/b_gen.py": HANDLER,  # the root's patterns still apply below
+            "local.py": HANDLER,  # a deeper .gitignore says nothing of its parent folder
+            "out/h.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == [
+        "h.py",
+        "local.py",
+        "out/h.py",
+        "svc/deep/local.py",
+        "svc/deep/out/h.py",
+        "svc/tests/fixtures/data/h.py",
+    ]
+    # The same, walking from inside: the .gitignore files above still count.
+    assert paths_found(tmp_path / "svc") == [
+        "deep/local.py",
+        "deep/out/h.py",
+        "tests/fixtures/data/h.py",
+    ]
+
+
+def test_negation_and_precedence(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "*.py\n!keep.py\ngen/\n!gen/keep.py\n",
+            "drop.py": HANDLER,
+            "keep.py": HANDLER,
+            "src/keep.py": HANDLER,
+            "src/drop.py": HANDLER,
+            # A deeper .gitignore wins over the root's; within a file, the last line.
+            "src/handlers/.gitignore": "!*.py\nold_*.py\n",
+            "src/handlers/a.py": HANDLER,
+            "src/handlers/old_a.py": HANDLER,
+            # A file cannot be re-included from an ignored folder (git does not look in).
+            "gen/keep.py": HANDLER,
+            "src/gen/keep.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["keep.py", "src/handlers/a.py", "src/keep.py"]
+
+
+def test_directory_patterns_match_folders_only(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "cache.py/\nlogs/\n**/tmp/**\ndocs/**/*.py\n",
+            "cache.py": HANDLER,  # a file: `cache.py/` names folders
+            "src/cache.py/h.py": HANDLER,
+            "src/logs/h.py": HANDLER,
+            "src/tmp/h.py": HANDLER,
+            "docs/a/b/conf.py": HANDLER,
+            "docs/conf.py": HANDLER,
+            "src/h.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["cache.py", "src/h.py"]
+
+
+def test_info_exclude_applies_below_every_gitignore(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    (tmp_path / ".git" / "info" / "exclude").write_text("# local\nscratch/\n*.local.py\n")
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "!keep.local.py\n",
+            "scratch/h.py": HANDLER,
+            "src/scratch/h.py": HANDLER,
+            "a.local.py": HANDLER,
+            "keep.local.py": HANDLER,
+            "h.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["h.py", "keep.local.py"]
+
+
+def test_a_nested_repository_starts_afresh(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "*_gen.py\nignored_lib/\n",
+            "a_gen.py": HANDLER,
+            # A submodule: `.git` is a file pointing into the parent's .git/modules.
+            "lib/.git": "gitdir: ../.git/modules/lib\n",
+            ".git/modules/lib/info/exclude": "excluded.py\n",
+            "lib/b_gen.py": HANDLER,  # the outer .gitignore stops at the submodule
+            "lib/excluded.py": HANDLER,
+            "lib/.gitignore": "skip.py\n",
+            "lib/skip.py": HANDLER,
+            "lib/sub/skip.py": HANDLER,
+            # A nested repository with a .git folder; the outer .gitignore may still
+            # ignore the folder as a whole.
+            "vendor/.git/HEAD": "ref: refs/heads/main\n",
+            "vendor/c_gen.py": HANDLER,
+            "ignored_lib/.git/HEAD": "ref: refs/heads/main\n",
+            "ignored_lib/h.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == ["lib/b_gen.py", "vendor/c_gen.py"]
+    assert paths_found(tmp_path / "lib") == ["b_gen.py"]
+
+
+def test_a_repository_below_a_folder_outside_git_has_its_gitignore_applied(
+    tmp_path: Path,
+) -> None:
+    # `slint check ~/src` over several clones: each applies its own .gitignore, as
+    # in ruff; the folder above them, outside any work tree, applies none.
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "*.py\n",
+            "top.py": HANDLER,
+            "clone/.gitignore": "*_gen.py\n",
+            "clone/a_gen.py": HANDLER,
+            "clone/a.py": HANDLER,
+        },
+    )
+    make_repository(tmp_path / "clone")
+    assert paths_found(tmp_path) == ["clone/a.py", "top.py"]
+
+
+def test_gitignore_files_with_crlf_and_byte_order_mark(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    write_tree(tmp_path, {"a.py": HANDLER, "b.py": HANDLER, "c\u2028.py": HANDLER, "h.py": HANDLER})
+    # Lines end at LF only: a U+2028 inside a pattern is part of the name.
+    (tmp_path / ".gitignore").write_bytes("\ufeffa.py\r\nb.py  \r\nc\u2028.py\n".encode())
+    assert paths_found(tmp_path) == ["h.py"]
+
+
+def test_a_named_directory_is_checked_whatever_gitignore_says_of_it(tmp_path: Path) -> None:
+    make_repository(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "*.py\n!*/\n!handler.py\ncdk.out\nbuild-output/\n",
+            "cdk.out/asset.1/handler.py": HANDLER,
+            "cdk.out/asset.1/other.py": HANDLER,
+            "build-output/handler.py": HANDLER,
+        },
+    )
+    assert paths_found(tmp_path) == []
+    assert paths_found(tmp_path, "cdk.out") == ["cdk.out/asset.1/handler.py"]
+    assert paths_found(tmp_path, "build-output", "cdk.out/asset.1/other.py") == [
+        "build-output/handler.py",
+        "cdk.out/asset.1/other.py",
+    ]
+    assert cli_paths(tmp_path / "cdk.out", ".") == ["asset.1/handler.py"]
