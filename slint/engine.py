@@ -4,7 +4,7 @@ resolve per-invocation findings -> suppress -> select."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, discover, display_path
-from slint.files import FileTooBig, read_limited, read_text_limited, too_big_warning
+from slint.files import FileTooBig, read_limited, too_big_warning
 from slint.isolation import shared_analyzer
 from slint.python.analyze import ModuleResult, PendingDiagnostic
 from slint.python.facts import ModuleFacts
@@ -79,9 +79,17 @@ class _FileState:
 
 
 class Engine:
-    def __init__(self, registry: Registry, resolver: ConfigResolver) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        resolver: ConfigResolver,
+        documents: Mapping[Path, bytes] | None = None,
+    ) -> None:
         self.registry = registry
         self.resolver = resolver
+        # Unsaved contents of files (an editor's open documents), by resolved path:
+        # read instead of the disk, for the files themselves and as context of others.
+        self.documents: Mapping[Path, bytes] = documents or {}
         self._codes: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
         self._validated: set[int] = set()
         self._finder = ConfigFinder()
@@ -163,7 +171,7 @@ class Engine:
         if kind is None:
             return
         try:
-            data = read_limited(state.path)
+            data = self._read(state.path)
             text = data.decode("utf-8-sig")
         except FileTooBig as big:
             run.warnings.append(too_big_warning(state.display, big.size))
@@ -195,13 +203,19 @@ class Engine:
     def _read_text(self, state: _FileState, run: RunResult) -> None:
         """A requirements file: its text, for suppression comments."""
         try:
-            state.text = read_text_limited(state.path, errors="replace")
+            state.text = self._read(state.path).decode("utf-8-sig", "replace")
         except FileTooBig as big:
             run.warnings.append(too_big_warning(state.display, big.size))
             self._skipped(state, run)
             state.text = None
         except OSError:
             state.text = None
+
+    def _read(self, path: Path) -> bytes:
+        """A file's bytes: the unsaved document if there is one, else the disk (within
+        the size limit: FileTooBig)."""
+        document = self.documents.get(path.resolve()) if self.documents else None
+        return document if document is not None else read_limited(path)
 
     @staticmethod
     def _skipped(state: _FileState, run: RunResult) -> None:
@@ -219,7 +233,7 @@ class Engine:
         source_file = state.source_file
         display = source_file.display
         try:
-            data = read_limited(source_file.path)
+            data = self._read(source_file.path)
         except FileTooBig as big:
             run.warnings.append(too_big_warning(display, big.size))
             self._skipped(state, run)
@@ -358,7 +372,7 @@ class Engine:
             if display in by_display or path in states:
                 continue
             try:
-                text = read_text_limited(path)
+                text = self._read(path).decode("utf-8-sig")
             except FileTooBig as big:
                 run.warnings.append(too_big_warning(display, big.size))
                 continue
