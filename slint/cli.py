@@ -238,6 +238,18 @@ def check(
     return EXIT_OK
 
 
+@cli.command("server")
+def server_command() -> int:
+    """Run the Language Server over stdio (for editors)."""
+    try:
+        from slint.server.lsp import serve
+    except ImportError as error:
+        _fail(f"the language server needs pygls: {error}")
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
+
+
 @cli.command("rules")
 @click.option(
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
