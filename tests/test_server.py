@@ -74,3 +74,28 @@ async def test_an_unsaved_edit_updates_the_diagnostics(
     )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert list(client.diagnostics[uri]) == []
+
+
+async def test_hover_on_a_diagnostic_shows_the_rule_documentation(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    write_tree(tmp_path, {"handler.py": HANDLER})
+    uri = (tmp_path / "handler.py").resolve().as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=HANDLER
+            )
+        )
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    document = types.TextDocumentIdentifier(uri=uri)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=document, position=types.Position(line=4, character=12))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("### SL101 client-in-handler\n\n## What it does")
+    away = await client.text_document_hover_async(
+        types.HoverParams(text_document=document, position=types.Position(line=0, character=0))
+    )
+    assert away is None

@@ -31,8 +31,8 @@ class SlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("slint", __version__)
         self._registry: Registry | None = None
-        # The documents that last got diagnostics: cleared when a run finds none there.
-        self._published: set[str] = set()
+        # What was last published for each document (hover reads it).
+        self.published: dict[str, list[types.Diagnostic]] = {}
 
     @property
     def registry(self) -> Registry:
@@ -65,6 +65,7 @@ class SlintServer(LanguageServer):
             target = Path(diagnostic.path).resolve().as_uri()
             by_uri.setdefault(target, []).append(to_lsp(diagnostic))
         for target, diagnostics in by_uri.items():
+            self.published[target] = diagnostics
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=target, diagnostics=diagnostics)
             )
@@ -100,6 +101,38 @@ def did_change(server: SlintServer, params: types.DidChangeTextDocumentParams) -
 @SERVER.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(server: SlintServer, params: types.DidSaveTextDocumentParams) -> None:
     server.check(params.text_document.uri)
+
+
+@SERVER.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(server: SlintServer, params: types.HoverParams) -> types.Hover | None:
+    """The documentation of the rules whose diagnostics cover the position."""
+    position = params.position
+    found: list[str] = []
+    for diagnostic in server.published.get(params.text_document.uri, ()):
+        start, end = diagnostic.range.start, diagnostic.range.end
+        if (
+            (start.line, start.character)
+            <= (position.line, position.character)
+            <= (
+                end.line,
+                end.character,
+            )
+        ):
+            rule = server.registry.get(str(diagnostic.code))
+            if rule is not None and rule.code not in found:
+                found.append(rule.code)
+    if not found:
+        return None
+    parts = []
+    for code in found:
+        rule = server.registry.get(code)
+        assert rule is not None
+        parts.append(f"### {rule.code} {rule.name}\n\n{rule.documentation()}")
+    return types.Hover(
+        contents=types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)
+        )
+    )
 
 
 def serve(**_: Any) -> None:
