@@ -28,7 +28,7 @@ from slint.app.project import (
 from slint.app.sniff import config_kind
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
-from slint.discovery import SourceFile, discover, display_path
+from slint.discovery import SourceFile, classify, discover, display_path
 from slint.files import FileTooBig, read_limited, too_big_warning
 from slint.isolation import shared_analyzer
 from slint.python.analyze import ModuleResult, PendingDiagnostic
@@ -112,6 +112,46 @@ class Engine:
         run = self.check_files(files)
         run.warnings[:0] = warnings
         return run
+
+    def linked_files(self, path: Path) -> list[Path]:
+        """The files on the other side of `path`: the handler modules a config names,
+        or the configs that name a module (all the configs above a requirements file).
+        Checked together with `path`, they show every finding an edit of `path` may
+        change (the language server re-checks them on each edit)."""
+        path = path.resolve()
+        kind = classify(path)
+        if kind == "config":
+            app = self._load_app(path)
+            if app is None:
+                return []
+            return sorted(
+                module
+                for module in (p.resolve() for p in handler_targets(app.functions))
+                if module != path and module.is_file()
+            )
+        found: list[Path] = []
+        if kind in ("python", "requirements"):
+            for config in self._finder.configs_above(path):
+                app = self._load_app(config)
+                if app is None:
+                    continue
+                named = {p.resolve() for p in handler_targets(app.functions)}
+                if kind == "requirements" or path in named:
+                    found.append(config.resolve())
+        return found
+
+    def _load_app(self, path: Path) -> App | None:
+        from slint.app.loader import load_config
+
+        kind = config_kind(path)
+        if kind is None:
+            return None
+        try:
+            text = self._read(path).decode("utf-8-sig")
+            loaded = load_config(path, display_path(path), text, kind)
+        except Exception:  # unreadable or a loader bug: the run itself reports it
+            return None
+        return None if isinstance(loaded, ParseFailure) else loaded
 
     # -- the run --------------------------------------------------------------
     def check_files(self, files: Sequence[SourceFile]) -> RunResult:

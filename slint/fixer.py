@@ -99,7 +99,11 @@ def still_parses(path: Path, text: str) -> bool:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    mode = path.stat().st_mode & 0o7777
+    """Write `path` whole or not at all, keeping its permissions (a new file: 0644)."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -145,14 +149,32 @@ def fix_round(
         except (OSError, UnicodeDecodeError, SyntaxError) as error:
             problems.append(f"{display}: cannot read it to fix it: {error}")
             continue
-        fixes = {id(d.fix): d for d in found}
-        chosen = choose(source.text, (d.fix for d in found if d.fix is not None))
-        edits: list[Edit] = [edit for fix in chosen for edit in fix.edits]
-        fixed = apply_edits(source.text, edits)
-        if fixed == source.text:
-            continue
-        if not still_parses(paths[display], fixed):
+        try:
+            fixed, applied = fix_text(paths[display], source.text, found, unsafe)
+        except FixBreaksParse:
             problems.append(f"{display}: fixes not applied: the result would not parse")
             continue
-        results[display] = FileFix(source, fixed, [fixes[id(f)] for f in chosen])
+        if applied:
+            results[display] = FileFix(source, fixed, applied)
     return results, problems
+
+
+class FixBreaksParse(ValueError):
+    """The fixes chosen for a file would leave it unparsable."""
+
+
+def fix_text(
+    path: Path, text: str, diagnostics: Iterable[Diagnostic], unsafe: bool
+) -> tuple[str, list[Diagnostic]]:
+    """One round on one file's text: the fixed text and the findings whose fixes were
+    applied (none: the text unchanged). FixBreaksParse if the result would not parse."""
+    found = [d for d in diagnostics if applicable(d.fix, unsafe)]
+    fixes = {id(d.fix): d for d in found}
+    chosen = choose(text, (d.fix for d in found if d.fix is not None))
+    edits: list[Edit] = [edit for fix in chosen for edit in fix.edits]
+    fixed = apply_edits(text, edits)
+    if fixed == text:
+        return text, []
+    if not still_parses(path, fixed):
+        raise FixBreaksParse(path)
+    return fixed, [fixes[id(f)] for f in chosen]

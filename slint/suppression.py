@@ -13,8 +13,8 @@ import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from slint.diagnostics import Diagnostic, Location
-from slint.fixes import text_lines
+from slint.diagnostics import Diagnostic, Edit, Location
+from slint.fixes import apply_edits, split_lines, text_lines
 
 _DIRECTIVE = re.compile(r"#\s*slint:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.I)
 _QUICK = re.compile(r"slint:\s*ignore", re.I)
@@ -134,3 +134,88 @@ def apply_suppressions(
         if not suppressed or diagnostic.internal_error:
             kept.append(diagnostic)
     return kept
+
+
+def suppression_edit(source: str, row: int, code: str, language: str) -> Edit | None:
+    """An edit that silences `code` on line `row` of `source` (an editor's "Ignore
+    SLxxx for this line"): the code added to the line's own `slint: ignore[...]`, else
+    a trailing comment, else a comment alone on the line above. Each candidate is kept
+    only if the result still means the same program or document and the comment
+    really covers that line (a `#` in a string or a YAML block scalar is no comment).
+    None when no comment can do it."""
+    lines = split_lines(source)
+    if not 1 <= row <= len(lines):
+        return None
+    line = lines[row - 1]
+    content = line.rstrip("\r\n")
+    ending = line[len(content) :] or _first_ending(lines)
+    candidates: list[tuple[Edit, int]] = []
+    for suppression in parse_suppressions(source, language):
+        if suppression.location.row == row and suppression.target_line == row:
+            if _covers(suppression, code):
+                return None  # already silenced there
+            match = _DIRECTIVE.match(content, suppression.location.column - 1)
+            if match is not None and match.group(1) is not None:
+                at = Location(row, match.end(1) + 1)
+                separator = ", " if match.group(1).strip() else ""
+                candidates.append((Edit.insertion(at, separator + code), row))
+    kept = content.rstrip()
+    if kept.strip():
+        trailing = Edit(
+            Location(row, len(kept) + 1),
+            Location(row, len(content) + 1),
+            f"  # slint: ignore[{code}]",
+        )
+        candidates.append((trailing, row))
+    indent = content[: len(content) - len(content.lstrip())]
+    above = Edit.insertion(Location(row, 1), f"{indent}# slint: ignore[{code}]{ending}")
+    candidates.append((above, row + 1))
+    for edit, target in candidates:
+        fixed = apply_edits(source, [edit])
+        if _same_meaning(source, fixed, language) and any(
+            s.target_line == target and _covers(s, code)
+            for s in parse_suppressions(fixed, language)
+        ):
+            return edit
+    return None
+
+
+def _covers(suppression: Suppression, code: str) -> bool:
+    return suppression.codes is None or any(code.startswith(c) for c in suppression.codes)
+
+
+def _first_ending(lines: list[str]) -> str:
+    for line in lines:
+        stripped = line.rstrip("\r\n")
+        if stripped != line:
+            return line[len(stripped) :]
+    return "\n"
+
+
+def _same_meaning(before: str, after: str, language: str) -> bool:
+    """Does a comment-only edit leave the module's syntax tree (or the YAML data) as it
+    was? A source that did not parse before must at least not parse the same way."""
+    if language == "python":
+        import ast
+
+        try:
+            tree = ast.dump(ast.parse(before))
+        except (SyntaxError, ValueError):
+            tree = None
+        try:
+            return ast.dump(ast.parse(after)) == tree
+        except (SyntaxError, ValueError):
+            return tree is None
+    from slint.app.yamlpos import YamlError, load
+
+    try:
+        data = load(before)
+    except (YamlError, ValueError):
+        data = _UNPARSABLE
+    try:
+        return bool(load(after) == data)
+    except (YamlError, ValueError):
+        return data is _UNPARSABLE
+
+
+_UNPARSABLE = object()

@@ -54,3 +54,35 @@ def test_an_unsaved_config_is_read_for_the_module_and_checked_itself(tmp_path: P
     assert _check(tmp_path, {}, ["serverless.yml"]) == []
     found = _check(tmp_path, {"serverless.yml": STREAM}, ["serverless.yml"])
     assert _places(tmp_path, found) == [("serverless.yml", "SL203", 9, 9)]
+
+
+def _linked(root: Path, documents: dict[str, str], path: str) -> list[str]:
+    engine = Engine(
+        Registry.load(),
+        ConfigResolver(Overrides()),
+        {(root / name).resolve(): text.encode() for name, text in documents.items()},
+    )
+    return [p.relative_to(root.resolve()).as_posix() for p in engine.linked_files(root / path)]
+
+
+def test_linked_files_are_the_other_side_of_a_config_or_a_module(tmp_path: Path) -> None:
+    two = CONFIG + "  g:\n    handler: jobs/nightly.run\n  h:\n    handler: missing.main\n"
+    write_tree(
+        tmp_path,
+        {
+            "serverless.yml": two,
+            "handler.py": SAVED_HANDLER,
+            "jobs/nightly.py": "def run(event, context):\n    return 1\n",
+            "jobs/helpers.py": "x = 1\n",
+            "requirements.txt": "boto3\n",
+        },
+    )
+    # A config: the handler modules it names that exist.
+    assert _linked(tmp_path, {}, "serverless.yml") == ["handler.py", "jobs/nightly.py"]
+    # A module: the configs that name it (read from the editor when open there).
+    assert _linked(tmp_path, {}, "jobs/nightly.py") == ["serverless.yml"]
+    assert _linked(tmp_path, {}, "jobs/helpers.py") == []
+    assert _linked(tmp_path, {"serverless.yml": CONFIG}, "jobs/nightly.py") == []
+    assert _linked(tmp_path, {}, "requirements.txt") == ["serverless.yml"]
+    # A config that does not parse links nothing (its check reports why).
+    assert _linked(tmp_path, {"serverless.yml": "functions: [\n"}, "serverless.yml") == []

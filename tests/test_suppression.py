@@ -8,7 +8,8 @@ import pytest
 from conftest import codes_at, lint, run_cli, write_tree
 
 from slint.diagnostics import Location
-from slint.suppression import parse_suppressions
+from slint.fixes import apply_edits
+from slint.suppression import parse_suppressions, suppression_edit
 
 IMPORTS = "import boto3\n\n\ndef handler(event, context):\n"
 
@@ -249,3 +250,73 @@ def test_characters_that_splitlines_breaks_at_do_not_shift_suppressions(odd: str
     python_text = f"x = 'a{odd}b'\nclient()  # slint: ignore[SL101]\n"
     (found,) = parse_suppressions(python_text, "python")
     assert found.location.row == 2
+
+
+# -- the editor's "Ignore SLxxx for this line" -------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "row", "code", "language", "expected"),
+    [
+        # A trailing comment; trailing blanks give way to it; the line ending is kept.
+        (
+            "def h(e, c):\n    s3 = boto3.client('s3')   \r\n",
+            2,
+            "SL101",
+            "python",
+            "def h(e, c):\n    s3 = boto3.client('s3')  # slint: ignore[SL101]\r\n",
+        ),
+        # The code joins the line's own suppression.
+        (
+            "x = 1  # slint: ignore[SL102]\n",
+            1,
+            "SL101",
+            "python",
+            "x = 1  # slint: ignore[SL102, SL101]\n",
+        ),
+        # After another tool's comment.
+        (
+            "x = 1  # noqa: E501\n",
+            1,
+            "SL101",
+            "python",
+            "x = 1  # noqa: E501  # slint: ignore[SL101]\n",
+        ),
+        # A comment after a line continuation would be a syntax error: above it instead.
+        (
+            "x = a + \\\n    b\n",
+            1,
+            "SL101",
+            "python",
+            "# slint: ignore[SL101]\nx = a + \\\n    b\n",
+        ),
+        # YAML, with CRLF endings.
+        ("a:\r\n  b: 1\r\n", 2, "SL601", "yaml", "a:\r\n  b: 1  # slint: ignore[SL601]\r\n"),
+        # A file that does not parse can still silence its parse error.
+        ("def f(:\n", 1, "SL000", "python", "def f(:  # slint: ignore[SL000]\n"),
+    ],
+)
+def test_suppression_edit(source: str, row: int, code: str, language: str, expected: str) -> None:
+    edit = suppression_edit(source, row, code, language)
+    assert edit is not None
+    fixed = apply_edits(source, [edit])
+    assert fixed == expected
+    assert any(s.target_line in (row, row + 1) for s in parse_suppressions(fixed, language))
+
+
+@pytest.mark.parametrize(
+    ("source", "row", "language"),
+    [
+        # Inside a string a `#` is text: no comment can reach the line.
+        ('x = """\nsecret\n"""\n', 2, "python"),
+        # Inside a YAML block scalar likewise.
+        ("a: |\n  text\n  more\nb: 1\n", 2, "yaml"),
+        # Already silenced.
+        ("x = 1  # slint: ignore\n", 1, "python"),
+        ("x = 1  # slint: ignore[SL1]\n", 1, "python"),
+        # No such line.
+        ("x = 1\n", 3, "python"),
+    ],
+)
+def test_no_suppression_edit_where_a_comment_cannot_do_it(
+    source: str, row: int, language: str
+) -> None:
+    assert suppression_edit(source, row, "SL101", language) is None
