@@ -85,3 +85,80 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def install_plugin(root: Path, module_source: str) -> dict[str, str]:
+    """A third-party plugin distribution on PYTHONPATH, found through its entry point."""
+    write_tree(
+        root,
+        {
+            "acme_rules.py": module_source,
+            "acme_rules-1.0.dist-info/METADATA": (
+                "Metadata-Version: 2.1\nName: acme-rules\nVersion: 1.0\n"
+            ),
+            "acme_rules-1.0.dist-info/entry_points.txt": "[slint.rules]\nacme = acme_rules\n",
+        },
+    )
+    pythonpath = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": pythonpath}
+
+
+PLUGIN = '''\
+import libcst as cst
+
+from slint.api import CodeRule, Invalid, Valid
+
+
+class NoPrint(CodeRule):
+    """
+    ## What it does
+    Reports `print` calls.
+
+    ## Why is this bad?
+    Because.
+
+    ## Example
+    `print(1)`
+
+    ## Use instead
+    `logger.info(1)`
+
+    ## Fix
+    None.
+    """
+
+    code = "ACM001"
+    name = "no-print"
+    valid = (Valid("x = 1\\n"),)
+    invalid = (Invalid("print(1)\\n", line=1, column=1),)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "print":
+            self.ctx.report(self, node, "print call")
+
+
+class Crashes(CodeRule):
+    """
+    ## What it does
+    Crashes on every name.
+
+    ## Why is this bad?
+    -
+
+    ## Example
+    -
+
+    ## Use instead
+    -
+
+    ## Fix
+    -
+    """
+
+    code = "ACM002"
+    name = "crashes"
+    enabled_by_default = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        raise ZeroDivisionError("boom")
+'''

@@ -7,8 +7,7 @@ import stat
 from pathlib import Path
 from textwrap import dedent
 
-from conftest import run_cli, write_tree
-from test_packaging import _install_plugin
+from conftest import install_plugin, run_cli, write_tree
 
 HANDLER = dedent("""\
     import boto3
@@ -151,7 +150,7 @@ class Breaks(CodeRule):
 
 
 def test_a_fix_that_would_not_parse_is_not_written(tmp_path: Path) -> None:
-    env = _install_plugin(tmp_path / "plugins", BREAKS)
+    env = install_plugin(tmp_path / "plugins", BREAKS)
     write_tree(tmp_path / "project", {"app.py": "pass\n"})
     result = run_cli("check", "--fix", "project", cwd=tmp_path, env=env)
     assert (tmp_path / "project" / "app.py").read_text() == "pass\n"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_tree
+from conftest import PLUGIN, REPO, install_plugin, run_cli, write_tree
 
 
 @pytest.mark.slow
@@ -52,85 +52,8 @@ def test_non_editable_install_ships_rules_as_slint_rules(tmp_path: Path) -> None
     assert "SL101  client-in-handler" in listed.stdout
 
 
-def _install_plugin(root: Path, module_source: str) -> dict[str, str]:
-    """A third-party plugin distribution on PYTHONPATH, found through its entry point."""
-    write_tree(
-        root,
-        {
-            "acme_rules.py": module_source,
-            "acme_rules-1.0.dist-info/METADATA": (
-                "Metadata-Version: 2.1\nName: acme-rules\nVersion: 1.0\n"
-            ),
-            "acme_rules-1.0.dist-info/entry_points.txt": "[slint.rules]\nacme = acme_rules\n",
-        },
-    )
-    pythonpath = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
-    return {"PYTHONPATH": pythonpath}
-
-
-PLUGIN = '''\
-import libcst as cst
-
-from slint.api import CodeRule, Invalid, Valid
-
-
-class NoPrint(CodeRule):
-    """
-    ## What it does
-    Reports `print` calls.
-
-    ## Why is this bad?
-    Because.
-
-    ## Example
-    `print(1)`
-
-    ## Use instead
-    `logger.info(1)`
-
-    ## Fix
-    None.
-    """
-
-    code = "ACM001"
-    name = "no-print"
-    valid = (Valid("x = 1\\n"),)
-    invalid = (Invalid("print(1)\\n", line=1, column=1),)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == "print":
-            self.ctx.report(self, node, "print call")
-
-
-class Crashes(CodeRule):
-    """
-    ## What it does
-    Crashes on every name.
-
-    ## Why is this bad?
-    -
-
-    ## Example
-    -
-
-    ## Use instead
-    -
-
-    ## Fix
-    -
-    """
-
-    code = "ACM002"
-    name = "crashes"
-    enabled_by_default = False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        raise ZeroDivisionError("boom")
-'''
-
-
 def test_third_party_plugin_is_loaded_through_the_entry_point(tmp_path: Path) -> None:
-    env = _install_plugin(tmp_path / "plugins", PLUGIN)
+    env = install_plugin(tmp_path / "plugins", PLUGIN)
     write_tree(tmp_path / "project", {"app.py": "x = 1\nprint(x)\n"})
     listed = run_cli("rules", cwd=tmp_path, env=env)
     assert "ACM001  no-print" in listed.stdout
@@ -140,7 +63,7 @@ def test_third_party_plugin_is_loaded_through_the_entry_point(tmp_path: Path) ->
 
 
 def test_a_crashing_rule_is_a_finding_and_exit_code_2(tmp_path: Path) -> None:
-    env = _install_plugin(tmp_path / "plugins", PLUGIN)
+    env = install_plugin(tmp_path / "plugins", PLUGIN)
     write_tree(tmp_path / "project", {"app.py": "x = 1\nprint(x)\n", "b.py": "print(2)\n"})
     result = run_cli("check", "--extend-select", "ACM002", "project", cwd=tmp_path, env=env)
     assert result.returncode == 2
@@ -156,7 +79,7 @@ def test_a_crashing_rule_is_a_finding_and_exit_code_2(tmp_path: Path) -> None:
 
 
 def test_a_plugin_that_breaks_the_contract_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    env = _install_plugin(
+    env = install_plugin(
         tmp_path / "plugins",
         "from slint.api import CodeRule\n\nclass Bad(CodeRule):\n    code = 'SL101'\n"
         "    name = 'Not Kebab'\n",
