@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from slint import __version__
+from slint.reporters import REPORTERS as OUTPUT_FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -89,10 +90,15 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rules to disable.")
 @click.option(
     "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print findings.",
+    type=click.Choice(list(OUTPUT_FORMATS)),
+    default=None,
+    help="How to print findings (default: `output-format` in the config, else text).",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE; the summary still goes to the terminal.",
 )
 @click.option(
     "--config",
@@ -135,7 +141,8 @@ def check(
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
+    output_file: Path | None,
     config_file: Path | None,
     no_cache: bool,
     exit_zero: bool,
@@ -155,7 +162,7 @@ def check(
     from slint.engine import Engine
     from slint.fixer import MAX_ROUNDS, fix_round, write_atomically
     from slint.registry import RegistryError
-    from slint.reporters import ReportOptions, count_fixes, get_renderer
+    from slint.reporters import ReportOptions, count_fixes, get_renderer, repository_root
 
     # A run allocates many small objects that live until it ends (syntax trees, facts)
     # and few reference cycles: the default collector would scan them over and over.
@@ -195,10 +202,17 @@ def check(
                     applied.extend(result.applied)
                 run = engine.check_paths(targets, force_exclude=force_exclude)
             fixed = len(applied)
+        # Settings of the whole run come from one configuration, as in ruff: the one
+        # `--config` names, else the one that applies to the current directory.
+        run_settings = resolver.for_path(Path.cwd())
         if show_fixes is None:
-            # A setting of the whole run, so from one configuration, as in ruff: the
-            # one `--config` names, else the one that applies to the current directory.
-            show_fixes = resolver.for_path(Path.cwd()).show_fixes
+            show_fixes = run_settings.show_fixes
+        output_format = output_format or run_settings.output_format or "text"
+        if statistics and output_format not in ("text", "full", "json", "json-lines"):
+            raise ConfigError(
+                f"--statistics cannot be shown as {output_format} "
+                "(use text, full, json or json-lines)"
+            )
     except (ConfigError, DiscoveryError, RegistryError) as error:
         _fail(str(error))
         return EXIT_ERROR
@@ -216,6 +230,10 @@ def check(
         fixed=fixed,
         show_fixes=show_fixes,
         fixed_counts=count_fixes(applied),
+        rules=tuple(r for r in registry.rules if r.code in engine.codes_enabled()),
+        docs_url=run_settings.rule_docs_url,
+        paths=run.paths,
+        root=repository_root(Path.cwd()),
     )
     for message in run.warnings:
         _warn(message)
@@ -225,10 +243,21 @@ def check(
             _warn("no file was checked")
         else:
             _warn("no files to check (no Python module, Lambda config or requirements file found)")
-        if output_format == "text":
+        if output_format in ("text", "full") and output_file is None:
             return EXIT_OK
     output = get_renderer(output_format)(run.diagnostics, options)
-    click.echo(output, nl=False)
+    if output_file is None:
+        click.echo(output, nl=False)
+    else:
+        try:
+            write_atomically(output_file, output.encode("utf-8"))
+        except OSError as error:
+            _fail(f"cannot write the report to {output_file}: {error.strerror or error}")
+            return EXIT_ERROR
+        if not options.quiet:
+            from slint.reporters.text import summary
+
+            click.echo(summary(run.diagnostics, options))
     for message in run.errors:
         _fail(message)
     if run.internal_error:

@@ -25,7 +25,16 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 CONFIG_FILENAMES = (".slint.toml", "slint.toml", "pyproject.toml")
 _LIST_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
 KNOWN_KEYS = frozenset(
-    {*_LIST_KEYS, "per-file-ignores", "exclude", "show-fixes", "import-costs", *NUMERIC_OPTIONS}
+    {
+        *_LIST_KEYS,
+        "per-file-ignores",
+        "exclude",
+        "show-fixes",
+        "import-costs",
+        "output-format",
+        "rule-docs-url",
+        *NUMERIC_OPTIONS,
+    }
 )
 # A top-level import name as Python spells it (`PIL`, `yaml`, `google.cloud`).
 _IMPORT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -137,6 +146,17 @@ def parse_settings(
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false, not {_toml_repr(value)}")
             values["show_fixes"] = value
+        elif key == "output-format":
+            from slint.reporters import REPORTERS
+
+            if value not in REPORTERS:
+                choices = ", ".join(REPORTERS)
+                raise ConfigError(f"{where} must be one of {choices}, not {_toml_repr(value)}")
+            values["output_format"] = value
+        elif key == "rule-docs-url":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where} must be a URL, not {_toml_repr(value)}")
+            values["rule_docs_url"] = value.strip()
         else:
             attribute, _default, low, high = NUMERIC_OPTIONS[key]
             if isinstance(value, bool) or not isinstance(value, int):

@@ -106,6 +106,10 @@ class Engine:
             codes = self._codes[key] = self.registry.enabled(settings, extra)
         return codes
 
+    def codes_enabled(self) -> frozenset[str]:
+        """Every rule code enabled for some file of the runs so far."""
+        return frozenset().union(*self._codes.values())
+
     def check_paths(self, paths: Sequence[str], *, force_exclude: bool = False) -> RunResult:
         warnings: list[str] = []
         files = discover(paths, self.resolver, force_exclude=force_exclude, warnings=warnings)

@@ -104,6 +104,11 @@ class Settings:
     import_costs: tuple[tuple[str, float], ...] = ()
     # `show-fixes`: list the fixes after the findings (a setting of the whole run).
     show_fixes: bool = False
+    # `output-format`: the report's format when the command line does not say.
+    output_format: str | None = None
+    # `rule-docs-url`: the base of the rules' documentation pages (JSON's `url`,
+    # SARIF's `helpUri`): `<base><CODE>.md`, e.g. the repository's `docs/rules/`.
+    rule_docs_url: str | None = None
     # Where the settings came from (None: defaults) and what relative globs are relative to.
     source: Path | None = None
     root: Path = field(default_factory=lambda: Path.cwd().resolve())

@@ -254,7 +254,16 @@ def test_json_statistics() -> None:
 
 
 def test_renderers_by_name() -> None:
-    assert set(REPORTERS) == {"text", "json"}
+    assert list(REPORTERS) == [
+        "text",
+        "full",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+    ]
     assert get_renderer("text") is text_reporter.render
     assert get_renderer("json") is json_reporter.render
 

@@ -7,16 +7,30 @@ imported only when chosen.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from slint.diagnostics import Applicability, Diagnostic
+from slint.fixes import text_lines
+
+if TYPE_CHECKING:
+    from slint.api import Rule
 
 REPORTERS: dict[str, str] = {
     "text": "slint.reporters.text",
+    "full": "slint.reporters.full",
     "json": "slint.reporters.json",
+    "json-lines": "slint.reporters.json_lines",
+    "sarif": "slint.reporters.sarif",
+    "github": "slint.reporters.github",
+    "gitlab": "slint.reporters.gitlab",
+    "junit": "slint.reporters.junit",
 }
 
 
@@ -49,6 +63,57 @@ class ReportOptions:
     show_fixes: bool = False
     # With --fix: the findings the fixes removed, per file and rule, over every round.
     fixed_counts: tuple[FixCount, ...] = ()
+    # The rules the run had enabled, by code (SARIF lists them as the tool's rules).
+    rules: tuple[type[Rule], ...] = ()
+    # Where rule documentation pages live (`rule-docs-url`): `<base><CODE>.md`.
+    docs_url: str | None = None
+    # The files of the run as displayed -> their paths (sources for `full`, `gitlab`).
+    paths: Mapping[str, Path] = field(default_factory=dict)
+    # The repository root: CI formats give paths relative to it.
+    root: Path | None = None
+
+    def rule_url(self, code: str) -> str | None:
+        """The documentation page of a rule, when a documentation base is set."""
+        if not self.docs_url:
+            return None
+        base = self.docs_url if self.docs_url.endswith("/") else self.docs_url + "/"
+        return f"{base}{code}.md"
+
+    def repository_path(self, display: str) -> str:
+        """A file's path relative to the repository root, with `/` (CI systems want
+        that whatever the working folder); a file outside it keeps its absolute path."""
+        path = self.paths.get(display)
+        absolute = path if path is not None else Path(os.path.abspath(display))
+        root = self.root or Path.cwd()
+        try:
+            return PurePosixPath(absolute.relative_to(root).as_posix()).as_posix()
+        except ValueError:
+            try:
+                return absolute.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                return absolute.as_posix()
+
+    def source_lines(self, display: str) -> tuple[str, ...]:
+        """A checked file's lines as slint counts rows (empty if it cannot be read)."""
+        return _read_lines(self.paths.get(display, Path(display)))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_lines(path: Path) -> tuple[str, ...]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ()
+    return tuple(text_lines(data.decode("utf-8-sig", "replace")))
+
+
+def repository_root(start: Path) -> Path:
+    """The folder holding `.git` above `start` (the repository root), else `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
 
 
 Renderer = Callable[[Sequence[Diagnostic], ReportOptions], str]

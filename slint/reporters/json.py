@@ -14,7 +14,7 @@ def _location(location: Location) -> dict[str, int]:
     return {"row": location.row, "column": location.column}
 
 
-def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
+def diagnostic_to_json(d: Diagnostic, options: ReportOptions) -> dict[str, Any]:
     fix = None
     if d.fix is not None:
         fix = {
@@ -38,16 +38,20 @@ def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
         "location": _location(d.start),
         "end_location": _location(d.end),
         "fix": fix,
-        "url": None,
+        "url": options.rule_url(d.code),
     }
 
 
 def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+    return json.dumps(records(diagnostics, options), indent=2) + "\n"
+
+
+def records(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> list[dict[str, Any]]:
+    """The report's objects: one per finding, or one per rule with --statistics."""
     if options.statistics:
-        rows = [
+        return [
             {"code": code, "name": name, "count": count, "fixable": fixable}
             for code, name, count, fixable in statistics(diagnostics)
         ]
-        return json.dumps(rows, indent=2) + "\n"
     ordered = sorted(diagnostics, key=lambda d: d.sort_key)
-    return json.dumps([diagnostic_to_json(d) for d in ordered], indent=2) + "\n"
+    return [diagnostic_to_json(d, options) for d in ordered]
