@@ -332,11 +332,9 @@ def rule_command(code: str) -> int:
     if rule is None:
         _fail(f"unknown rule `{code}` (see `slint rules`)")
         return EXIT_ERROR
-    default = "on by default" if rule.enabled_by_default else "off by default (enable with select)"
-    fix = "no automatic fix" if rule.fix.value == "-" else f"fix: {rule.fix.value}"
-    click.echo(f"# {rule.name} ({rule.code})\n")
-    click.echo(f"Severity: {rule.severity.value}; {default}; {fix}.\n")
-    click.echo(rule.documentation())
+    from slint.ruledocs import rule_markdown
+
+    click.echo(rule_markdown(rule), nl=False)
     return EXIT_OK
 
 

@@ -233,7 +233,7 @@ async def test_a_client_made_per_invocation_is_reported_on_open(
     href = diagnostic.code_description.href
     assert href.startswith("file://") and href.endswith("/SL101.md")
     document = Path(href[len("file://") :]).read_text(encoding="utf-8")
-    assert document.startswith("# SL101 client-in-handler\n\n## What it does\n")
+    assert document.startswith("# client-in-handler (SL101)\n\nSeverity: warning;")
 
 
 async def test_an_unsaved_edit_updates_the_diagnostics(

@@ -575,7 +575,9 @@ def documentation_uri(registry: Registry, code: str) -> str | None:
     if rule is not None:
         folder = _cache_home() / "slint" / __version__ / "rules"
         target = folder / f"{rule.code}.md"
-        content = f"# {rule.code} {rule.name}\n\n{rule.documentation()}\n".encode()
+        from slint.ruledocs import rule_markdown
+
+        content = rule_markdown(rule).encode()
         try:
             if not target.is_file() or target.read_bytes() != content:
                 from slint.fixer import write_atomically
