@@ -108,11 +108,12 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        """The first sentence of the "What it does" section."""
+        """One line on what the rule reports: the "What it does" section's first clause
+        (up to its first `.`, `:` or `;`), without its parenthesised asides."""
         doc = cls.documentation()
         match = re.search(r"## What it does\s*\n(.+?)(?:\n\n|\n##|$)", doc, re.S)
         text = " ".join(match.group(1).split()) if match else ""
-        return text
+        return _first_clause(text)
 
     @classmethod
     def validate_definition(cls) -> list[str]:
@@ -265,3 +266,40 @@ class UnusedSuppressionRule(Rule):
 
     def diagnose(self, path: str, location: Location, message: str) -> Diagnostic:
         return self.make_diagnostic(path, location, location, message)
+
+
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.")
+
+
+def _first_clause(text: str) -> str:
+    """`text` up to its first `.`, `:` or `;` that ends a clause (outside backticks and
+    brackets), with the parenthesised asides at that level left out."""
+    kept: list[str] = []
+    stack: list[str] = []  # the open brackets around the current character
+    tick = False
+    for index, char in enumerate(text):
+        aside = bool(stack) and stack[0] == "("
+        if char == "`":
+            tick = not tick
+        elif not tick and char in "([{":
+            if not stack and char == "(":
+                while kept and kept[-1] == " ":
+                    kept.pop()  # the space before the aside goes with it
+            stack.append(char)
+            if stack[0] == "(":
+                continue
+        elif not tick and char in ")]}" and stack:
+            stack.pop()
+            if aside:
+                continue
+        elif (
+            not tick
+            and not stack
+            and char in ".:;"
+            and text[index + 1 : index + 2] in ("", " ")
+            and not any(text[: index + 1].endswith(a) for a in _ABBREVIATIONS)
+        ):
+            break
+        if not aside:
+            kept.append(char)
+    return "".join(kept).rstrip(" ,")
