@@ -284,7 +284,8 @@ def server_command() -> int:
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def rules_command(output_format: str) -> int:
-    """List every rule: code, name, default severity, whether it is on by default, fix."""
+    """List every rule: code, name, default severity, whether it is on by default, fix,
+    and its ids in cfn-lint (`cfn-lint --append-rules slint.cfn_lint.rules`)."""
     from slint.registry import RegistryError
 
     try:
@@ -292,21 +293,31 @@ def rules_command(output_format: str) -> int:
     except RegistryError as error:
         _fail(str(error))
         return EXIT_ERROR
+    from slint.cfn_lint import cfn_lint_ids
+
     rows = [
-        (r.code, r.name, r.severity.value, "yes" if r.enabled_by_default else "no", r.fix.value)
+        (
+            r.code,
+            r.name,
+            r.severity.value,
+            "yes" if r.enabled_by_default else "no",
+            r.fix.value,
+            "/".join(cfn_lint_ids(r.code)) or "-",
+        )
         for r in registry.rules
     ]
     if output_format == "json":
         import json
 
-        keys = ("code", "name", "severity", "enabled_by_default", "fix")
+        keys = ("code", "name", "severity", "enabled_by_default", "fix", "cfn_lint")
         data = [dict(zip(keys, row, strict=True)) for row in rows]
         for item, rule in zip(data, registry.rules, strict=True):
             item["enabled_by_default"] = rule.enabled_by_default
+            item["cfn_lint"] = list(cfn_lint_ids(rule.code))
             item["summary"] = rule.summary()
         click.echo(json.dumps(data, indent=2))
         return EXIT_OK
-    header = ("code", "name", "severity", "default", "fix")
+    header = ("code", "name", "severity", "default", "fix", "cfn-lint")
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo(

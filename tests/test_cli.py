@@ -347,15 +347,19 @@ def test_rules_prints_an_aligned_table(tmp_path: Path) -> None:
     result = run_cli("rules", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["code", "name", "severity", "default", "fix"]
+    assert lines[0].split() == ["code", "name", "severity", "default", "fix", "cfn-lint"]
     rows = {line.split()[0]: line.split() for line in lines[1:]}
-    assert rows["SL000"] == ["SL000", "parse-error", "error", "yes", "-"]
-    assert rows["SL005"] == ["SL005", "unused-suppression", "warning", "no", "-"]
-    assert rows["SL101"] == ["SL101", "client-in-handler", "warning", "yes", "unsafe"]
+    assert rows["SL000"] == ["SL000", "parse-error", "error", "yes", "-", "-"]
+    assert rows["SL005"] == ["SL005", "unused-suppression", "warning", "no", "-", "-"]
+    assert rows["SL101"] == ["SL101", "client-in-handler", "warning", "yes", "unsafe", "-"]
+    # The ids under which the cfn-lint plugin reports a config rule.
+    assert rows["SL301"] == ["SL301", "missing-timeout", "warning", "yes", "safe", "W9301"]
+    assert rows["SL304"][-1] == "E9304/W9304"
     codes = [line.split()[0] for line in lines[1:]]
     assert codes == sorted(codes)
     # Every column starts where its header does.
-    starts = [lines[0].index(title) for title in ("name", "severity", "default", "fix")]
+    titles = ("name", "severity", "default", "fix", "cfn-lint")
+    starts = [lines[0].index(title) for title in titles]
     for line in lines[1:]:
         cells = line.split()
         assert [
@@ -369,7 +373,17 @@ def test_rules_as_json(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     by_code = {item["code"]: item for item in data}
     sl101 = by_code["SL101"]
-    assert set(sl101) == {"code", "name", "severity", "enabled_by_default", "fix", "summary"}
+    assert set(sl101) == {
+        "code",
+        "name",
+        "severity",
+        "enabled_by_default",
+        "fix",
+        "cfn_lint",
+        "summary",
+    }
+    assert sl101["cfn_lint"] == []
+    assert by_code["SL203"]["cfn_lint"] == ["E9203", "W9203"]
     assert (sl101["name"], sl101["severity"], sl101["enabled_by_default"], sl101["fix"]) == (
         "client-in-handler",
         "warning",
