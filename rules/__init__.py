@@ -20,6 +20,7 @@ _FAMILIES = (
     "validation",
     "observability",
     "security",
+    "deployment",
 )
 
 

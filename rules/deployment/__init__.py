@@ -1,0 +1,1 @@
+"""Built-in rules: deployment (how new versions reach production)."""
