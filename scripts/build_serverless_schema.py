@@ -1037,6 +1037,11 @@ PLUGINS: dict[str, dict[str, dict[str, Schema]]] = {
     "serverless-plugin-warmup": {"function": {"warmup": ANY}},
     "serverless-domain-manager": {},
     "serverless-prune-plugin": {},
+    # Configured under `custom` only (verified in their sources or docs; issue 11).
+    "serverless-bundle": {},
+    "serverless-ruby-layer": {},
+    "serverless-hooks-plugin": {},
+    "serverless-layers": {},
     "serverless-plugin-tracing": {"provider": {"tracing": one_of(B, OPEN)}},
     "serverless-appsync-plugin": {"top": {"appSync": ANY}},
     "serverless-wsgi": {},

@@ -438,6 +438,8 @@ def _resource_schema(resource_type: str) -> _ResourceSchema | None:
     schema = _sanitize(raw)
     if resource_type.startswith("AWS::Serverless::"):
         _patch_sam(schema)
+    for property_path in _PACKAGED.get(resource_type, ()):
+        _accept_local_path(schema, property_path)
     # Keep the event `Type` enum that sanitizing dropped: _ResourceSchema reads it.
     for name, definition in raw.get("definitions", {}).items():
         type_schema = definition.get("properties", {}).get("Type") if definition else None
@@ -468,6 +470,87 @@ _SAM_PATCHES: dict[str, Schema] = {
 _SAM_ADDITIONS: dict[str, dict[str, Schema]] = {
     "EventBridgeRuleEventProperties": {"State": {"type": "string"}},
 }
+
+
+# Properties that `aws cloudformation package` and `sam package` upload: a local path
+# there (`Code: ./src`) is replaced by the S3 location at packaging time, so a string is
+# valid input wherever the deployed template needs a mapping. From the AWS CLI's
+# `cloudformation package` reference and SAM CLI's `RESOURCES_WITH_LOCAL_PATHS`
+# (samcli/lib/utils/resources.py); properties that are strings already (`CodeUri`,
+# `TemplateURL`, AppSync's `*S3Location`, ...) need nothing.
+_PACKAGED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::Lambda::Function": (("Code",),),
+    "AWS::Lambda::LayerVersion": (("Content",),),
+    "AWS::ApiGateway::RestApi": (("BodyS3Location",),),
+    "AWS::StepFunctions::StateMachine": (("DefinitionS3Location",),),
+    "AWS::ElasticBeanstalk::ApplicationVersion": (("SourceBundle",),),
+    "AWS::CodeCommit::Repository": (("Code", "S3"),),
+    "AWS::Glue::Job": (("Command", "ScriptLocation"),),
+    "AWS::Serverless::Function": (("CodeUri",),),
+    "AWS::Serverless::LayerVersion": (("ContentUri",),),
+    "AWS::Serverless::Application": (("Location",),),
+    "AWS::Serverless::Api": (("DefinitionUri",),),
+    "AWS::Serverless::HttpApi": (("DefinitionUri",),),
+    "AWS::Serverless::StateMachine": (("DefinitionUri",),),
+    "AWS::CloudFormation::Stack": (("TemplateURL",),),
+    "AWS::CloudFormation::ModuleVersion": (("ModulePackage",),),
+    "AWS::CloudFormation::ResourceVersion": (("SchemaHandlerPackage",),),
+    "AWS::AppSync::GraphQLSchema": (("DefinitionS3Location",),),
+    "AWS::AppSync::Resolver": (
+        ("CodeS3Location",),
+        ("RequestMappingTemplateS3Location",),
+        ("ResponseMappingTemplateS3Location",),
+    ),
+    "AWS::AppSync::FunctionConfiguration": (
+        ("CodeS3Location",),
+        ("RequestMappingTemplateS3Location",),
+        ("ResponseMappingTemplateS3Location",),
+    ),
+}
+_LOCAL_PATH: Schema = {"type": "string"}
+
+
+def _accept_local_path(schema: Schema, path: Sequence[str]) -> None:
+    """Let the property at `path` (names below `properties`, through `$ref`s to the
+    schema's own definitions) also be a string."""
+    node: Any = schema
+    for depth, name in enumerate(path):
+        properties = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(properties, dict) or name not in properties:
+            return
+        if depth == len(path) - 1:
+            current = properties[name]
+            if _LOCAL_PATH in _branches(current):
+                return
+            # The resolved type stays visible next to the reference, for the message
+            # ("must be a mapping or a string").
+            kind = _resolve_local(schema, current)
+            if isinstance(kind, dict) and "type" in kind and "type" not in current:
+                current = {"type": kind["type"], "allOf": [current]}
+            properties[name] = {"anyOf": [current, dict(_LOCAL_PATH)]}
+            return
+        node = _resolve_local(schema, properties[name])
+
+
+def _branches(schema: Any) -> list[Any]:
+    if isinstance(schema, dict) and "anyOf" in schema:
+        return list(schema["anyOf"])
+    return [schema]
+
+
+def _resolve_local(schema: Schema, node: Any) -> Any:
+    """`node` with a `#/definitions/...` reference (or an `allOf` of one) followed."""
+    for _ in range(10):
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            name = str(node["$ref"]).removeprefix("#/definitions/")
+            node = schema.get("definitions", {}).get(name)
+        elif "properties" not in node and len(node.get("allOf", ())) == 1:
+            node = node["allOf"][0]
+        else:
+            return node
+    return node
 
 
 def _patch_sam(schema: Any) -> None:
@@ -586,10 +669,85 @@ def _leaves(error: Any) -> list[Any]:
     ]
     if not fitting:
         return [error]
-    # The alternative with the fewest errors, the first one written on a tie: slint's own
-    # choice, not jsonschema's `best_match` nor the order it yields the errors in.
-    _, best = min(fitting, key=lambda item: (len(item[1]), item[0]))
-    return [leaf for sub in best for leaf in _leaves(sub)]
+    # The alternative that knows the most of the mapping's keys, then the one with the
+    # fewest findings, then the first one written: slint's own choice, not jsonschema's
+    # `best_match` nor the order it yields the errors in. Counting errors alone picks the
+    # wrong alternative when one unknown-keys error covers several keys (a REST API
+    # Lambda authorizer with one mistyped value would be judged as a Cognito authorizer
+    # that knows none of its keys).
+    keys = (
+        [k for k in error.instance if isinstance(k, str)]
+        if isinstance(error.instance, dict)
+        else []
+    )
+    choices = []
+    for index, subs in fitting:
+        leaves = [leaf for sub in subs for leaf in _leaves(sub)]
+        unknown: set[str] = set()
+        findings = 0
+        for leaf in leaves:
+            if leaf.validator == "additionalProperties":
+                names = _unknown_key_names(leaf)
+                findings += len(names)
+                if leaf.instance is error.instance:  # the mapping itself, not a nested one
+                    unknown.update(names)
+            else:
+                findings += 1
+        known = sum(1 for key in keys if key not in unknown)
+        choices.append((-known, findings, index, leaves))
+    return min(choices, key=lambda choice: choice[:3])[3]
+
+
+def _unknown_key_names(error: Any) -> list[str]:
+    """The keys of an `additionalProperties` error's mapping that its schema does not
+    know, less those that are never reported (variables, merge keys, `Fn::ForEach`)."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if patterns and not known:
+        # A mapping of names that must match a pattern: a naming rule, not a key the
+        # schema does not know.
+        return []
+    return [
+        key
+        for key in instance
+        if isinstance(key, str)
+        and key not in known
+        and not any(re.search(p, key) for p in patterns)
+        and "${" not in key
+        and not key.startswith("Fn::ForEach")
+        and key != "<<"
+    ]
+
+
+def _typo_of(key: str, known: Sequence[str]) -> str | None:
+    """The known key that `key` mistypes: the same letters in another case
+    (`Runtime`), else one letter added, dropped or replaced (`timout`, `htp`). A known
+    key shorter than four letters needs the case match: one edit of `arn`, `sns` or
+    `url` is another word (`arm`, `sqs`, `uri`)."""
+    folded = key.casefold()
+    for name in known:
+        if name.casefold() == folded:
+            return name
+    for name in known:
+        if len(name) >= 4 and _one_edit_apart(folded, name.casefold()):
+            return name
+    return None
+
+
+def _one_edit_apart(first: str, second: str) -> bool:
+    """Levenshtein distance exactly 1, in one pass."""
+    if len(first) > len(second):
+        first, second = second, first
+    if len(second) - len(first) > 1 or first == second:
+        return False
+    index = 0
+    while index < len(first) and first[index] == second[index]:
+        index += 1
+    if len(first) == len(second):
+        return first[index + 1 :] == second[index + 1 :]
+    return first[index:] == second[index + 1 :]
 
 
 # serverless.yml keys that Serverless Framework v3 moved, by their old place.
@@ -616,8 +774,11 @@ class _Report:
         describe: Callable[[Sequence[PathItem]], str],
         unknown_word: str | Callable[[Sequence[PathItem]], str] = "key",
         fallback: tuple[Location, int] | None = None,
+        typos_only: bool = False,
     ) -> None:
         self.fallback = fallback
+        # Report only unknown keys that are a known key mistyped (see `_typo_of`).
+        self.typos_only = typos_only
         self.rule = rule
         self.app = app
         self.root = root
@@ -634,6 +795,8 @@ class _Report:
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
             yield from self._unknown_keys(error, path)
+        elif self.typos_only:
+            return
         elif error.validator in ("type", "anyOf", "oneOf"):
             expected = (
                 [error.validator_value]
@@ -667,24 +830,11 @@ class _Report:
     def _unknown_keys(self, error: Any, path: tuple[PathItem, ...]) -> Iterator[Diagnostic]:
         schema = error.schema if isinstance(error.schema, dict) else {}
         known = list(schema.get("properties", {}))
-        patterns = list(schema.get("patternProperties", {}))
-        instance = error.instance if isinstance(error.instance, dict) else {}
-        if patterns and not known:
-            # A mapping of names that must match a pattern: a naming rule, not a key the
-            # schema does not know.
-            return
-        for key in instance:
-            if key in known or any(re.search(p, key) for p in patterns):
+        for key in _unknown_key_names(error):
+            typo = _typo_of(key, known)
+            if self.typos_only and typo is None:
                 continue
-            if "${" in key or key.startswith("Fn::ForEach"):
-                continue
-            if key == "<<":
-                continue
-            guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            if not guess:
-                lowered = {k.lower(): k for k in known}
-                if key.lower() in lowered:
-                    guess = [lowered[key.lower()]]
+            guess = [typo] if typo else difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f" (did you mean `{guess[0]}`?)" if guess else ""
             moved = _MOVED.get((*self.prefix, *path, key))
             if moved:
@@ -831,7 +981,14 @@ class ConfigSchema(ConfigRule):
     `!GetAtt`, `!Sub`, `!If`, ...) is never a type error: it is resolved at deploy time.
     Keys that the plugins listed under `plugins` add are known for the popular plugins;
     when a plugin slint does not know is listed, unknown keys are not reported at the
-    places plugins extend (the top level, `provider`, functions, events, `resources`).
+    places plugins extend (the top level, `provider`, functions, events, `resources`),
+    except a known key in another case or one letter off (`Runtime:`, `timout:`), which
+    is a typo whatever the plugins. A template written for `aws cloudformation package`
+    or `sam package` is valid input: a local path where those commands upload an
+    artifact (`Code: ./src`, `ContentUri`, `DefinitionUri`, `TemplateURL`, ...) is not a
+    type error. A mapping that fits none of the alternatives a place allows (a Cognito,
+    token or request authorizer) is judged as the alternative that knows most of its
+    keys.
 
     ## Why is this bad?
     A misspelt key is silently ignored by the Serverless Framework unless
@@ -1016,6 +1173,24 @@ class ConfigSchema(ConfigRule):
             ),
             filename="template.yaml",
         ),
+        # A template written for `aws cloudformation package`: the local path is
+        # replaced by the uploaded artifact's S3 location.
+        Valid(
+            textwrap.dedent(
+                """\
+                AWSTemplateFormatVersion: '2010-09-09'
+                Resources:
+                  OrdersFunction:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      Role: !GetAtt OrdersRole.Arn
+                      Code: ./src
+                """
+            ),
+            filename="template.yaml",
+        ),
         # CloudFormation reads "30" as a number.
         Valid(
             textwrap.dedent(
@@ -1055,6 +1230,50 @@ class ConfigSchema(ConfigRule):
             line=8,
             column=5,
             message="unknown key `timout` in function `create` (did you mean `timeout`?)",
+        ),
+        # A plugin slint does not know may add keys, but not `runtime` with a capital R.
+        Invalid(
+            textwrap.dedent(
+                """\
+                service: orders
+                plugins:
+                  - ./plugins/our-own-plugin
+                provider:
+                  name: aws
+                  Runtime: python3.12
+                functions:
+                  create:
+                    handler: orders.create
+                """
+            ),
+            filename="serverless.yml",
+            line=6,
+            column=3,
+            message="unknown key `Runtime` in `provider` (did you mean `runtime`?)",
+        ),
+        # A REST API Lambda authorizer: judged as one (it knows `FunctionArn`), not as a
+        # Cognito authorizer that knows none of its keys.
+        Invalid(
+            textwrap.dedent(
+                """\
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  OrdersApi:
+                    Type: AWS::Serverless::Api
+                    Properties:
+                      StageName: prod
+                      Auth:
+                        Authorizers:
+                          Orders:
+                            FunctionArn: !GetAtt AuthFunction.Arn
+                            DisableFunctionDefaultPermissions: sometimes
+                """
+            ),
+            filename="template.yaml",
+            line=11,
+            column=13,
+            message="`DisableFunctionDefaultPermissions` in `Auth.Authorizers.Orders` of "
+            "AWS::Serverless::Api `OrdersApi` must be a boolean, not 'sometimes'",
         ),
         Invalid(
             textwrap.dedent(
@@ -1263,6 +1482,16 @@ class ConfigSchema(ConfigRule):
         instance = _plain(document, _Source(app))
         report = _Report(self, app, document, (), _serverless_place, _unknown_word)
         yield from report.findings(validator.iter_errors(instance))
+        if relaxed:
+            # A plugin may add keys, but not a known key in another case or with one
+            # letter off (`Runtime:`, `timout:`): the Framework ignores such a key
+            # whatever the plugins, so it is reported at the places an unknown plugin
+            # opened too. Findings the relaxed pass made as well are merged by `check`.
+            strict = _serverless_validator(known, False)
+            typos = _Report(
+                self, app, document, (), _serverless_place, _unknown_word, typos_only=True
+            )
+            yield from typos.findings(strict.iter_errors(instance))
 
     # -- SAM / CloudFormation -------------------------------------------------------------
     def _template(self, app: App) -> Iterator[Diagnostic]:

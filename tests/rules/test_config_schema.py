@@ -471,6 +471,280 @@ def test_sam_globals_accept_every_property_sam_merges(tmp_path: Path) -> None:
     assert positions(tmp_path, "SL003") == [("template.yaml", "SL003", 12, 5)]
 
 
+# -- an object that fits none of a schema's alternatives ----------------------------------
+AUTHORIZERS = textwrap.dedent(
+    """\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      AuthFunction:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          CodeUri: src/
+      RestApi:
+        Type: AWS::Serverless::Api
+        Properties:
+          StageName: prod
+          Auth:
+            Authorizers:
+              WithHttpApiKeys:
+                FunctionArn: !GetAtt AuthFunction.Arn
+                FunctionPayloadType: REQUEST
+                EnableSimpleResponses: true
+                AuthorizerPayloadFormatVersion: '2.0'
+              WithWrongType:
+                FunctionArn: !GetAtt AuthFunction.Arn
+                DisableFunctionDefaultPermissions: sometimes
+              Cognito:
+                UserPoolArn: !GetAtt UserPool.Arn
+                Identity:
+                  Header: Authorization
+      HttpApi:
+        Type: AWS::Serverless::HttpApi
+        Properties:
+          Auth:
+            Authorizers:
+              Lambda:
+                FunctionArn: !GetAtt AuthFunction.Arn
+                Identity: Authorization
+                AuthorizerPayloadFormatVersion: '2.0'
+              Jwt:
+                IdentitySource: $request.header.Authorization
+                JwtConfiguration:
+                  issuer: https://example.com
+    """
+)
+
+
+def test_object_fitting_no_alternative_is_judged_by_the_one_knowing_most_keys(
+    tmp_path: Path,
+) -> None:
+    # A REST API authorizer fits none of Cognito / token / request: judged as the Lambda
+    # authorizer that knows `FunctionArn`, not as the Cognito one that knows none of its
+    # keys, and only the keys the Lambda authorizer does not know are reported.
+    write_tree(tmp_path, {"template.yaml": AUTHORIZERS})
+    result = lint(tmp_path, select=["SL003"])
+    found = [(d.start.row, d.start.column, d.message) for d in result.diagnostics]
+    assert found == [
+        (
+            18,
+            13,
+            "unknown property `EnableSimpleResponses` in `Auth.Authorizers.WithHttpApiKeys` "
+            "of AWS::Serverless::Api `RestApi`",
+        ),
+        (
+            19,
+            13,
+            "unknown property `AuthorizerPayloadFormatVersion` in "
+            "`Auth.Authorizers.WithHttpApiKeys` of AWS::Serverless::Api `RestApi`",
+        ),
+        (
+            22,
+            13,
+            "`DisableFunctionDefaultPermissions` in `Auth.Authorizers.WithWrongType` of "
+            "AWS::Serverless::Api `RestApi` must be a boolean, not 'sometimes'",
+        ),
+        (
+            34,
+            13,
+            "`Identity` in `Auth.Authorizers.Lambda` of AWS::Serverless::HttpApi `HttpApi` "
+            "must be a mapping, not 'Authorization'",
+        ),
+    ]
+
+
+# -- templates written for `aws cloudformation package` / `sam package` ------------------
+PACKAGED = textwrap.dedent(
+    """\
+    AWSTemplateFormatVersion: '2010-09-09'
+    Resources:
+      OrdersFunction:
+        Type: AWS::Lambda::Function
+        Properties:
+          Handler: app.handler
+          Runtime: python3.12
+          Role: !GetAtt OrdersRole.Arn
+          Code: ./src
+      DepsLayer:
+        Type: AWS::Lambda::LayerVersion
+        Properties:
+          Content: layers/deps/
+      Api:
+        Type: AWS::ApiGateway::RestApi
+        Properties:
+          BodyS3Location: api/openapi.yaml
+      Workflow:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          RoleArn: !GetAtt OrdersRole.Arn
+          DefinitionS3Location: statemachine/orders.asl.json
+      Etl:
+        Type: AWS::Glue::Job
+        Properties:
+          Role: !GetAtt OrdersRole.Arn
+          Command:
+            Name: glueetl
+            ScriptLocation: jobs/etl.py
+      Repository:
+        Type: AWS::CodeCommit::Repository
+        Properties:
+          RepositoryName: orders
+          Code:
+            S3: seed/
+      Nested:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+          TemplateURL: nested/stack.yaml
+      Version:
+        Type: AWS::ElasticBeanstalk::ApplicationVersion
+        Properties:
+          ApplicationName: orders
+          SourceBundle: app.zip
+    """
+)
+
+
+def test_local_paths_that_package_uploads_are_valid(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": PACKAGED})
+    assert positions(tmp_path, "SL003") == []
+
+
+def test_packaged_properties_are_still_checked(tmp_path: Path) -> None:
+    # Near-misses: a string is accepted where `package` uploads, nothing else changes.
+    template = textwrap.dedent(
+        """\
+        AWSTemplateFormatVersion: '2010-09-09'
+        Resources:
+          ListCode:
+            Type: AWS::Lambda::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Role: !GetAtt OrdersRole.Arn
+              Code: [./src]
+          MistypedCode:
+            Type: AWS::Lambda::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Role: !GetAtt OrdersRole.Arn
+              Code:
+                S3Buckt: artifacts
+                S3Key: orders.zip
+          NotPackaged:
+            Type: AWS::Lambda::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Role: !GetAtt OrdersRole.Arn
+              Code:
+                ZipFile: "def handler(event, context): pass"
+              TracingConfig: Active
+        """
+    )
+    write_tree(tmp_path, {"template.yaml": template})
+    result = lint(tmp_path, select=["SL003"])
+    found = [(d.start.row, d.start.column, d.message) for d in result.diagnostics]
+    assert found == [
+        (
+            9,
+            7,
+            "`Code` in AWS::Lambda::Function `ListCode` must be a mapping or a string, not a list",
+        ),
+        (
+            17,
+            9,
+            "unknown property `S3Buckt` in `Code` of AWS::Lambda::Function `MistypedCode` "
+            "(did you mean `S3Bucket`?)",
+        ),
+        (
+            27,
+            7,
+            "`TracingConfig` in AWS::Lambda::Function `NotPackaged` must be a mapping, "
+            "not 'Active'",
+        ),
+    ]
+
+
+# -- typos whatever the plugins ----------------------------------------------------------
+TYPOS = textwrap.dedent(
+    """\
+    service: orders
+    plugins:
+      - {plugin}
+    provider:
+      name: aws
+      Runtime: nodejs24.x
+      runtime: python3.12
+    functions:
+      create:
+        handler: orders.create
+        timout: 30
+        ourPluginSetting: 5
+        events:
+          - htp: GET /orders
+          - http:
+              path: orders
+              method: post
+              Cors: true
+              ourPluginCache: true
+          - sqs:
+              arm: arn:aws:sqs:us-east-1:123456789012:orders
+    """
+)
+
+
+@pytest.mark.parametrize("plugin", ["serverless-something-new", "./plugins/our-own"])
+def test_typos_are_reported_whatever_the_plugins(tmp_path: Path, plugin: str) -> None:
+    # An unknown plugin may add `ourPluginSetting` or `ourPluginCache` (and an `arm` key
+    # to `sqs`: one edit from a three-letter key is another word), but not a known key
+    # in another case or one letter off.
+    write_tree(tmp_path, {"serverless.yml": TYPOS.format(plugin=plugin)})
+    result = lint(tmp_path, select=["SL003"])
+    found = [(d.start.row, d.start.column, d.message) for d in result.diagnostics]
+    assert found == [
+        (6, 3, "unknown key `Runtime` in `provider` (did you mean `runtime`?)"),
+        (11, 5, "unknown key `timout` in function `create` (did you mean `timeout`?)"),
+        (14, 9, "unknown event type `htp` in function `create` (did you mean `http`?)"),
+        (
+            18,
+            11,
+            "unknown key `Cors` in the `http` event of function `create` (did you mean `cors`?)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "typo"),
+    [
+        ("Runtime", "runtime"),
+        ("timout", "timeout"),
+        ("timeoutt", "timeout"),
+        ("tymeout", "timeout"),
+        ("htp", "http"),
+        ("arm", None),
+        ("timeuot", None),  # two edits: a plugin's key, as far as slint can tell
+        ("cacheSettings", None),
+    ],
+)
+def test_typo_is_one_edit_or_another_case(key: str, typo: str | None) -> None:
+    known = ["runtime", "timeout", "http", "arn", "memorySize"]
+    assert config_schema._typo_of(key, known) == typo
+
+
+@pytest.mark.parametrize(
+    "plugin",
+    ["serverless-bundle", "serverless-ruby-layer", "serverless-hooks-plugin", "serverless-layers"],
+)
+def test_plugins_configured_under_custom_keep_every_check(tmp_path: Path, plugin: str) -> None:
+    # These plugins read their settings from `custom` only: listing one leaves unknown
+    # keys reported everywhere.
+    write_tree(tmp_path, {"serverless.yml": TYPOS.format(plugin=plugin)})
+    found = [d.start.row for d in lint(tmp_path, select=["SL003"]).diagnostics]
+    assert found == [6, 11, 12, 14, 18, 19, 21]
+
+
 def test_schema_data_matches_its_generator() -> None:
     script = REPO / "scripts" / "build_serverless_schema.py"
     spec = importlib.util.spec_from_file_location("build_serverless_schema", script)
