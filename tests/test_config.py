@@ -520,8 +520,8 @@ def test_per_file_ignores_win_over_the_most_specific_select() -> None:
         ('extend-select = ["SL9"]\n', "extend-select: unknown rule selector `SL9`"),
         ('select = [""]\n', "select: empty rule selector"),
         (
-            'per-file-ignores = { "*.py" = ["SL7"] }\n',
-            'per-file-ignores."*.py": unknown rule selector `SL7`',
+            'per-file-ignores = { "*.py" = ["SL9"] }\n',
+            'per-file-ignores."*.py": unknown rule selector `SL9`',
         ),
         ('heavy-import-ms = "100"\n', "heavy-import-ms must be an integer, not '100'"),
         ("import-budget-ms = 1.5\n", "import-budget-ms must be an integer, not 1.5"),
@@ -586,10 +586,10 @@ def test_configuration_errors_through_the_command(
 def test_an_error_message_stays_on_one_line(tmp_path: Path) -> None:
     # A TOML key may hold a newline; the error that quotes it is still one line.
     write_tree(
-        tmp_path, {"slint.toml": 'per-file-ignores = { "a\\nb" = ["SL7"] }\n', "h.py": HANDLER}
+        tmp_path, {"slint.toml": 'per-file-ignores = { "a\\nb" = ["SL9"] }\n', "h.py": HANDLER}
     )
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"slint: error: {tmp_path / 'slint.toml'}: per-file-ignores.")
-    assert result.stderr.endswith(": unknown rule selector `SL7`\n")
+    assert result.stderr.endswith(": unknown rule selector `SL9`\n")

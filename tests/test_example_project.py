@@ -72,7 +72,8 @@ def test_example_project_json_carries_the_hoist_fix() -> None:
 
 
 def test_example_project_with_every_rule_adds_the_info_findings() -> None:
-    # FINDINGS.md: turning the info rules on adds SL501 for the planted print(event);
+    # FINDINGS.md: turning the info rules on adds SL501 for the planted print(event) and
+    # SL405 for the two APIs without throttling;
     # SL103's budget is not exceeded by the example's imports.
     result = run_cli("check", "--select", "ALL", "examples/shop", cwd=REPO, env=ENV)
     assert result.returncode == 1, result.stderr
@@ -80,5 +81,9 @@ def test_example_project_with_every_rule_adds_the_info_findings() -> None:
     for line in result.stdout.splitlines()[:-1]:
         path, row, column, rest = line.split(":", 3)
         found.append((path, rest.split()[0], int(row), int(column)))
-    extra = ("examples/shop/orders/audit.py", "SL501", 38, 5)
-    assert found == sorted([*EXPECTED, extra], key=lambda f: (f[0], f[2], f[3], f[1]))
+    extra = [
+        ("examples/shop/orders/audit.py", "SL501", 38, 5),
+        ("examples/shop/serverless.yml", "SL405", 59, 9),
+        ("examples/shop/images/template.yaml", "SL405", 81, 9),
+    ]
+    assert found == sorted([*EXPECTED, *extra], key=lambda f: (f[0], f[2], f[3], f[1]))

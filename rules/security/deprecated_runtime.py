@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 from textwrap import dedent
 from typing import Any
 
@@ -17,48 +13,14 @@ from slint.diagnostics import Applicability, Diagnostic, Fix
 from slint.settings import Settings
 
 from .._support.report import by_place, fix_of, of_functions, setting_place
+from .._support.runtimes import Runtime, runtime_table
+
+# `runtime_table` is imported from here by tests and plugins: the table now lives in
+# rules/_support/runtimes.py, shared with SL108's SnapStart facts.
+__all__ = ["DeprecatedRuntime", "reference_date", "runtime_table"]
 
 TODAY_VARIABLE = "SLINT_TODAY"
 WARNING_DAYS = 180
-
-
-@dataclass(frozen=True)
-class Runtime:
-    identifier: str
-    family: str
-    deprecation: date | None
-    block_update: date | None
-    container_only: bool = False
-
-
-@dataclass(frozen=True)
-class RuntimeTable:
-    runtimes: dict[str, Runtime]
-    newest: dict[str, str | None]
-    as_of: str
-
-
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else None
-
-
-@lru_cache(maxsize=1)
-def runtime_table() -> RuntimeTable:
-    """slint/data/runtimes.json: AWS's deprecation dates, with the source they came from."""
-    text = (resources.files("slint") / "data" / "runtimes.json").read_text("utf-8")
-    data = json.loads(text)
-    table = {
-        name: Runtime(
-            name,
-            str(entry["family"]),
-            _date(entry.get("deprecation")),
-            _date(entry.get("block_update")),
-            bool(entry.get("container_only", False)),
-        )
-        for name, entry in data["runtimes"].items()
-    }
-    newest = {str(k): (str(v) if v else None) for k, v in data["newest"].items()}
-    return RuntimeTable(table, newest, str(data.get("as_of", "")))
 
 
 def reference_date() -> date:
