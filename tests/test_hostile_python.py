@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -248,6 +249,67 @@ def test_the_deep_recursion_retry_still_works_in_process() -> None:
     result = run(deep_chain_handler(1500))
     assert result.failure is None
     assert [p.diagnostic.start.column for p in result.pending] == [12 + 4 * 1500]
+
+
+def test_the_retry_runs_on_a_thread_with_a_deep_stack_and_restores_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On CPython 3.10 every Python call also recurses in C: 30,000 levels on the main
+    thread's 8 MB stack would kill the process before any RecursionError. The retry
+    runs on a thread of its own, with `_DEEP_STACK_BYTES` of stack, on every version."""
+    seen: list[tuple[str, int]] = []
+    real = analyze._analyze_parsed
+
+    def spy(*args: object, **kwargs: object) -> ModuleResult:
+        seen.append((threading.current_thread().name, sys.getrecursionlimit()))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyze, "_analyze_parsed", spy)
+    limit = sys.getrecursionlimit()
+    thread_stack = threading.stack_size()
+    assert run(deep_chain_handler(1500)).pending
+    assert seen == [
+        (threading.current_thread().name, limit),
+        ("slint-deep-analysis", analyze._DEEP_RECURSION_LIMIT),
+    ]
+    assert (sys.getrecursionlimit(), threading.stack_size()) == (limit, thread_stack)
+
+
+def test_nesting_beyond_the_retrys_limit_is_an_sl000(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyze, "_DEEP_RECURSION_LIMIT", 1200)
+    assert failure_of(run(deep_chain_handler(1500))) == (
+        "module too deeply nested to analyse",
+        1,
+        1,
+    )
+
+
+def test_no_thread_for_the_retry_is_an_sl000(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform that refuses the stack size, or no memory for it: that module's SL000."""
+    monkeypatch.setattr(analyze, "_DEEP_STACK_BYTES", 1)  # threading: "size not valid"
+    assert failure_of(run(deep_chain_handler(1500))) == (
+        "module too deeply nested to analyse",
+        1,
+        1,
+    )
+    assert run(GOOD).pending  # ordinary modules never need the thread
+
+
+def test_a_bug_in_the_retry_is_raised_in_the_callers_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+
+    def deep_then_broken(*args: object, **kwargs: object) -> ModuleResult:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            raise RecursionError("maximum recursion depth exceeded")
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(analyze, "_analyze_parsed", deep_then_broken)
+    with pytest.raises(ValueError, match="a bug"):
+        run(GOOD)
+    assert calls[1] == "slint-deep-analysis"
 
 
 # -- the command line ---------------------------------------------------------------------

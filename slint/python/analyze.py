@@ -6,10 +6,12 @@ import ast
 import io
 import re
 import sys
+import threading
 import tokenize
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import libcst as cst
 
@@ -285,24 +287,70 @@ def analyze_source(
     except RecursionError:
         pass
     # Long operator chains (`a + b + ...` over a thousand terms, in generated code)
-    # nest deeper than Python's default recursion limit. libcst's visitor recurses in
-    # Python code only, which since 3.11 does not grow the C stack: retry with room.
-    if sys.version_info >= (3, 11):
-        old_limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-        try:
-            return _analyze_parsed(path, text, module, settings, rule_classes, tree)
-        except RecursionError:
-            pass
-        finally:
-            sys.setrecursionlimit(old_limit)
+    # nest deeper than Python's default recursion limit: retry with room.
+    try:
+        return _with_deep_recursion(
+            lambda: _analyze_parsed(path, text, module, settings, rule_classes, tree)
+        )
+    except RecursionError:
+        pass
     return ModuleResult(
         failure=ParseFailure(path, "module too deeply nested to analyse", Location(1, 1)),
         source=text,
     )
 
 
+# The recursion limit for the retry. A module just under `MAX_NESTING_DEPTH` needs up
+# to about three Python frames per level of nesting (measured on 3.10: 2,400 chained
+# `+` need a limit of 6,000, 2,400 concatenated strings under 8,000): 7,500 at most.
 _DEEP_RECURSION_LIMIT = 30_000
+# The C stack of the thread the retry runs in. Before 3.11 every Python call also
+# recurses in C: CPython 3.10 takes 480 to 860 bytes of C stack per level of recursion
+# (measured on x86-64: plain calls, properties, calls through `map`), so 30,000 levels
+# need about 26 MB; the main thread's stack (8 MB on Linux, often less elsewhere) would
+# overflow, killing the process, before Python's RecursionError. 3.11+ run Python calls
+# without C recursion, but calls through C (properties, `__eq__`, builtins) still take
+# C stack. The margin is ten-fold; the memory is reserved, not used, until touched.
+_DEEP_STACK_BYTES = 256 * 1024 * 1024
+# One deep retry at a time: the recursion limit is the interpreter's, not the thread's,
+# and each retry restores the limit it found (an editor's server analyses from threads).
+_DEEP_LOCK = threading.Lock()
+
+_T = TypeVar("_T")
+
+
+def _with_deep_recursion(work: Callable[[], _T]) -> _T:
+    """`work()` with a recursion limit of `_DEEP_RECURSION_LIMIT`, in a thread whose C
+    stack holds that much recursion: it raises RecursionError, never overflows the stack.
+    RecursionError too if the thread cannot start (no memory for its stack)."""
+    outcome: list[_T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+        try:
+            outcome.append(work())
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+        finally:
+            sys.setrecursionlimit(old_limit)
+
+    with _DEEP_LOCK:
+        old_size = threading.stack_size()
+        try:
+            threading.stack_size(_DEEP_STACK_BYTES)
+            thread = threading.Thread(target=run, name="slint-deep-analysis", daemon=True)
+            thread.start()
+        except (ValueError, RuntimeError, MemoryError) as error:
+            # A platform that refuses such a stack, or no memory for it.
+            raise RecursionError(f"no thread with a deep stack: {error}") from error
+        finally:
+            threading.stack_size(old_size)
+        thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def _analyze_parsed(
