@@ -577,3 +577,82 @@ def test_odd_shapes_do_not_crash(tmp_path: Path, text: str) -> None:
     write_tree(tmp_path, {"template.yaml": text})
     run = lint(tmp_path, select=["ALL"])
     assert not run.internal_error, run.errors
+
+
+IGNORE_GLOBALS = """
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Handler: app.handler
+    Timeout: 30
+    MemorySize: 512
+    Tracing: Active
+    Layers: [!Ref Shared]
+    Environment:
+      Variables:
+        TABLE: orders
+    DeadLetterQueue: {Type: SQS, TargetArn: arn:aws:sqs:us-east-1:123456789012:dlq}
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: shared/
+  Inherits:
+    Type: AWS::Serverless::Function
+    Properties: {}
+  SomeKeys:
+    Type: AWS::Serverless::Function
+    IgnoreGlobals: [Timeout, Layers, Environment, DeadLetterQueue]
+    Properties:
+      MemorySize: 256
+  Everything:
+    Type: AWS::Serverless::Function
+    IgnoreGlobals: '*'
+    Properties:
+      Runtime: python3.13
+      Handler: other.handler
+"""
+
+
+def test_ignore_globals_list_and_star(tmp_path: Path) -> None:
+    """SAM's `IgnoreGlobals` resource attribute: the named Globals (or all, `'*'`) are
+    not inherited, so the model does not credit the function with them."""
+    app = load_app(tmp_path, IGNORE_GLOBALS, **{"shared/python/lib.py": ""})
+    functions = by_name(app)
+    inherits, some, everything = (
+        functions["Inherits"],
+        functions["SomeKeys"],
+        functions["Everything"],
+    )
+    assert inherits.timeout.value == 30 and inherits.timeout_inherited
+    assert inherits.layers == ((tmp_path / "shared" / "python"),)
+    assert set(inherits.environment) == {"TABLE"}
+    assert inherits.dead_letter.present
+    assert inherits.globals is not None and "Timeout" in inherits.globals
+
+    assert not some.timeout.present and not some.timeout_inherited
+    assert some.timeout.owner is some.node  # a fix inserts into the function itself
+    assert some.layers == ()
+    assert some.environment == {}
+    assert not some.dead_letter.present
+    assert some.memory.value == 256
+    assert some.runtime.value == "python3.12"  # not ignored: still inherited
+    assert some.tracing is not None and some.tracing.value == "Active"
+    assert some.globals is not None and "Timeout" not in some.globals
+    assert some.globals.at("Runtime") == inherits.globals.at("Runtime")
+
+    assert everything.globals is None
+    assert not everything.timeout.present and not everything.memory.present
+    assert everything.tracing is not None and not everything.tracing.present
+    assert everything.runtime.value == "python3.13"
+    assert everything.handler.value == "other.handler"
+
+
+def test_ignore_globals_timeout_is_reported_by_missing_timeout(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": textwrap.dedent(IGNORE_GLOBALS).lstrip("\n")})
+    result = lint(tmp_path, select=["SL301"])
+    assert codes_at(result.diagnostics) == [
+        ("template.yaml", "SL301", 22, 3),
+        ("template.yaml", "SL301", 27, 3),
+    ]

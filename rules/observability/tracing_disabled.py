@@ -8,6 +8,7 @@ from slint.api import ConfigRule, FixKind, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.edits import editable, indent_step, insert_entries, insert_nested
 from slint.app.model import App, Function, Setting, as_list, is_known
+from slint.app.sam_globals import ignores
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Applicability, Diagnostic, Fix
 from slint.settings import Settings
@@ -18,7 +19,9 @@ from .._support.report import at_key, fix_of, of_functions
 # What a tracing value means: serverless `tracing: Active | PassThrough | true`,
 # `provider.tracing.lambda: true | Active | PassThrough`; SAM `Tracing: Active |
 # PassThrough | Disabled`; CloudFormation `TracingConfig.Mode: Active | PassThrough`.
-ON, OFF, CHOSEN, UNKNOWN, ABSENT = "on", "off", "chosen", "unknown", "absent"
+ON, OFF, PASSTHROUGH, UNKNOWN, ABSENT = "on", "off", "passthrough", "unknown", "absent"
+# Settings that leave the function untraced when written explicitly.
+_UNTRACED = (OFF, PASSTHROUGH)
 
 # Managed policies and actions that let a role send segments to X-Ray.
 _XRAY_POLICIES = ("AWSXRayDaemonWriteAccess", "AWSXrayWriteOnlyAccess", "AWSXrayFullAccess")
@@ -37,9 +40,10 @@ def tracing_state(value: Any) -> str:
         if text in ("active", "true"):
             return ON
         if text == "passthrough":
-            # Traces the requests an upstream service sampled (API Gateway with
-            # tracing, a traced caller): a deliberate choice, not "no tracing".
-            return CHOSEN
+            # Traces only the requests an upstream service already sampled (API
+            # Gateway with tracing, a traced caller): queue, stream, schedule and S3
+            # invocations carry no sampling decision and are never traced.
+            return PASSTHROUGH
         if text in ("false", "disabled", "none", ""):
             return OFF
     return UNKNOWN
@@ -56,10 +60,12 @@ class TracingDisabled(ConfigRule):
     In serverless.yml the finding sits on `provider` when no function sets tracing of
     its own (one setting fixes them all), else on each function that lacks it. In a
     SAM template with a `Globals` section it sits once on `Globals` (on its
-    `Function` key when there is one), naming the functions; without `Globals`, and
+    `Function` key when there is one), naming the functions (a function whose
+    `IgnoreGlobals` opts out of `Tracing` is reported on its own); without `Globals`, and
     for plain CloudFormation functions, it sits on each function's logical id. An
-    explicit `false` / `Disabled` is reported on its own key; `PassThrough` (trace
-    only what an upstream service sampled) is a deliberate choice and is not reported.
+    explicit `false` / `Disabled` / `PassThrough` is reported on its own key:
+    `PassThrough` only traces the requests an upstream service already sampled, so
+    the function's queue, stream, schedule and S3 invocations are never traced.
 
     ## Why is this bad?
     Without traces, a slow or failing request through API Gateway, the function and
@@ -104,7 +110,7 @@ class TracingDisabled(ConfigRule):
     needs `xray:PutTraceSegments` on the function's role: the Serverless Framework and
     SAM add it to the roles they create, so the fix is unsafe when a function brings
     its own role (`role:` / `Role:`), and for CloudFormation unless that role already
-    has X-Ray permissions. An explicit `false` is left to you.
+    has X-Ray permissions. An explicit `false` or `PassThrough` is left to you.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html
@@ -149,7 +155,7 @@ class TracingDisabled(ConfigRule):
                     tracing: Active
                   worker:
                     handler: worker.handler
-                    tracing: PassThrough
+                    tracing: true
                 """
             ),
             filename="serverless.yml",
@@ -351,6 +357,28 @@ class TracingDisabled(ConfigRule):
         Invalid(
             dedent(
                 """\
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  WorkerFunction:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: worker.handler
+                      Runtime: python3.12
+                      Tracing: PassThrough
+                      Events:
+                        Queue:
+                          Type: SQS
+                          Properties: {Queue: !GetAtt Queue.Arn}
+                """
+            ),
+            filename="template.yaml",
+            line=8,
+            column=7,
+            message="only `PassThrough`",
+        ),
+        Invalid(
+            dedent(
+                """\
                 AWSTemplateFormatVersion: "2010-09-09"
                 Resources:
                   Role:
@@ -400,18 +428,18 @@ class TracingDisabled(ConfigRule):
         for function in app.functions:
             if "tracing" in function.node:
                 own = Setting.read(function.node, "tracing")
-                if tracing_state(own.value) == OFF:
+                if tracing_state(own.value) in _UNTRACED:
                     yield self._switched_off(own, function, "tracing: Active")
             else:
                 inheriting.append(function)
         if not inheriting:
             return
         untraced = of_functions(inheriting, limit=5)
-        if provider_lambda is not None and provider_state == OFF:
+        if provider_lambda is not None and provider_state in _UNTRACED:
             yield self.at_setting(
                 provider_lambda,
-                f"X-Ray tracing is switched off for {untraced}: requests "
-                "cannot be followed across services; set `provider.tracing.lambda: true`.",
+                f"{_untraced_how(provider_state)} for {untraced}: "
+                f"{_untraced_why(provider_state)}; set `provider.tracing.lambda: true`.",
             )
             return
         if provider_state != ABSENT:
@@ -439,10 +467,11 @@ class TracingDisabled(ConfigRule):
             yield self._untraced_function(app, function, own_roles)
 
     def _switched_off(self, setting: Setting[Any], function: Function, how: str) -> Diagnostic:
+        state = tracing_state(setting.value)
         return self.at_setting(
             setting,
-            f"X-Ray tracing is switched off for function `{function.name}`: its requests "
-            f"cannot be followed across services; set `{how}`.",
+            f"{_untraced_how(state)} for function `{function.name}`: "
+            f"{_untraced_why(state)}; set `{how}`.",
         )
 
     def _untraced_function(self, app: App, function: Function, custom_role: bool) -> Diagnostic:
@@ -474,25 +503,32 @@ class TracingDisabled(ConfigRule):
         if not isinstance(globals_function, YMap):
             globals_function = None
         inheriting: list[Function] = []
+        # Functions whose `IgnoreGlobals` opts out of `Tracing`: Globals cannot reach
+        # them, so they are reported (and fixed) one by one.
+        opted_out: list[Function] = []
         for function in functions:
             own = "Tracing" in function.node
             setting = function.tracing
             state = tracing_state(setting.value if setting is not None else None)
-            if own and setting is not None and state == OFF:
+            if own and setting is not None and state in _UNTRACED:
                 yield self._switched_off(setting, function, "Tracing: Active")
+            elif not own and ignores(function_resource(function), "Tracing"):
+                opted_out.append(function)
             elif not own:
                 inheriting.append(function)
+        for function in opted_out:
+            yield self._untraced_function(app, function, False)
         if not inheriting:
             return
         untraced = of_functions(inheriting, limit=5)
         if globals_function is not None and "Tracing" in globals_function:
             shared = Setting.read(globals_function, "Tracing")
-            if tracing_state(shared.value) == OFF:
+            shared_state = tracing_state(shared.value)
+            if shared_state in _UNTRACED:
                 yield self.at_setting(
                     shared,
-                    f"X-Ray tracing is switched off in Globals for {untraced}: "
-                    "requests cannot be followed across services; set "
-                    "`Tracing: Active`.",
+                    f"{_untraced_how(shared_state)} in Globals for {untraced}: "
+                    f"{_untraced_why(shared_state)}; set `Tracing: Active`.",
                 )
             return
         custom_role = any("Role" in f.node for f in inheriting) or (
@@ -527,9 +563,9 @@ class TracingDisabled(ConfigRule):
     def _cloudformation(self, app: App, function: Function) -> Iterator[Diagnostic]:
         setting = function.tracing
         state = tracing_state(setting.value if setting is not None else None)
-        if state in (ON, CHOSEN, UNKNOWN):
+        if state in (ON, UNKNOWN):
             return
-        if state == OFF and setting is not None:
+        if state in _UNTRACED and setting is not None:
             yield self._switched_off(setting, function, "Mode: Active")
             return
         config = function.node.get("TracingConfig")
@@ -552,6 +588,21 @@ class TracingDisabled(ConfigRule):
                 under="TracingConfig",
             ),
         )
+
+
+def _untraced_how(state: str) -> str:
+    if state == PASSTHROUGH:
+        return "X-Ray tracing is only `PassThrough`"
+    return "X-Ray tracing is switched off"
+
+
+def _untraced_why(state: str) -> str:
+    if state == PASSTHROUGH:
+        return (
+            "only requests an upstream service already sampled are traced, so queue, "
+            "stream, schedule and S3 invocations never are"
+        )
+    return "requests cannot be followed across services"
 
 
 def _tracing_fix(

@@ -50,7 +50,10 @@ class MissingFailureDestination(ConfigRule):
       reported at the function (a SAM SNS event with `SqsSubscription` feeds a queue,
       not the function, and does not count);
     - a DynamoDB or Kinesis stream source with no on-failure destination of its own
-      (`destinations.onFailure`, `DestinationConfig.OnFailure`); reported at the event;
+      (`destinations.onFailure`, `DestinationConfig.OnFailure`); reported at the event,
+      also for an `AWS::Lambda::EventSourceMapping` of a function that another stack
+      deploys (`FunctionName` a name, an ARN or an `!ImportValue`; the asynchronous
+      settings of such a function live in its own stack and are not judged here);
     - an SQS queue defined in the same config that feeds a function (directly, or as
       the `SqsSubscription` queue of a SAM SNS event) and has no `RedrivePolicy`;
       reported at the queue.
@@ -122,7 +125,8 @@ class MissingFailureDestination(ConfigRule):
 
     def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
         invoke_configs = _event_invoke_configs(app)
-        for function in app.functions:
+        # Also functions deployed elsewhere that this template wires up.
+        for function in app.all_functions:
             found = self._async(app, function, invoke_configs)
             if found is not None:
                 yield found

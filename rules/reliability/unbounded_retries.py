@@ -29,7 +29,10 @@ class UnboundedRetries(ConfigRule):
     (SAM/CloudFormation `MaximumRetryAttempts`) is missing or -1, the default of
     "retry until the record expires", including when `maximumRecordAgeInSeconds` is
     -1 too. As a warning, it also reports a stream source with bounded retries that
-    does not set `bisectBatchOnFunctionError` (`BisectBatchOnFunctionError`).
+    does not set `bisectBatchOnFunctionError` (`BisectBatchOnFunctionError`). An
+    `AWS::Lambda::EventSourceMapping` counts also when its function is deployed by
+    another stack (`FunctionName` a name, an ARN or an `!ImportValue`), as in a
+    template that only wires streams to functions.
 
     ## Why is this bad?
     Lambda reads a shard in order. When a batch fails, it retries that batch, and
@@ -90,7 +93,8 @@ class UnboundedRetries(ConfigRule):
     fix = FixKind.SAFE
 
     def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
-        for function in app.functions:
+        # Also functions deployed elsewhere that this template wires up.
+        for function in app.all_functions:
             for event in function.events:
                 if event.kind != "stream" or is_disabled(event):
                     continue

@@ -7,6 +7,7 @@ from textwrap import dedent
 from typing import Any
 
 from slint.api import ConfigRule, FixKind, Invalid, Severity, Valid
+from slint.app.cloudformation import lambda_assumable_roles
 from slint.app.common import logical_id, statements_from_policy
 from slint.app.model import App, Function, Statement, as_list
 from slint.app.yamlpos import YList, YMap
@@ -53,6 +54,8 @@ class Finding:
     at: Location
     length: int
     what: str
+    # What a compromised function could do with it.
+    reach: str = "reach every such resource of the account"  # see _reach
 
 
 def wildcard_actions(actions: list[Any]) -> list[str]:
@@ -83,24 +86,26 @@ class WildcardPermissions(ConfigRule):
     """
     ## What it does
     Reports an IAM statement that applies to the functions and allows every action
-    (`Action: "*"`) or every action of a service (`s3:*`, `dynamodb:*`) on every
-    resource (`Resource: "*"`): serverless `provider.iam.role.statements`,
+    (`Action: "*"`, on any resource), every action of a service (`s3:*`, `dynamodb:*`)
+    on every resource (`Resource: "*"`), or every action but a few (`Effect: Allow`
+    with `NotAction`, on any resource): serverless `provider.iam.role.statements`,
     `provider.iamRoleStatements` and per-function `iamRoleStatements`
     (serverless-iam-roles-per-function), policies of a role in `resources` that a
     function's `role:` names; SAM inline `Policies` statements; the inline policies of
     the function's `AWS::IAM::Role` and the `AWS::IAM::Policy` /
-    `AWS::IAM::ManagedPolicy` resources attached to it. An `Allow` with `NotAction` on
-    every resource (everything but a few actions) is reported too, and so are the AWS
-    managed policies that amount to the same (`AdministratorAccess`, `PowerUserAccess`,
-    `IAMFullAccess`, `AmazonS3FullAccess`, `AmazonDynamoDBFullAccess` and the other
-    service-wide `...FullAccess` policies) in SAM `Policies`, a role's
-    `ManagedPolicyArns` or serverless `iam.role.managedPolicies`; these are reported on
-    the list item.
+    `AWS::IAM::ManagedPolicy` resources attached to it (a `Statement` may be one
+    mapping instead of a list). A template that defines no function but roles that
+    `lambda.amazonaws.com` may assume (execution roles of functions deployed by
+    another stack) has those roles checked the same way. The AWS managed policies that
+    amount to the same (`AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess`,
+    `AmazonS3FullAccess`, `AmazonDynamoDBFullAccess` and the other service-wide
+    `...FullAccess` policies) in SAM `Policies`, a role's `ManagedPolicyArns` or
+    serverless `iam.role.managedPolicies` are reported too, on the list item.
 
     The finding sits on the statement's `Action` key (on the statement itself when it
     has none), once per statement however many functions share it; the message names
-    them. `Deny` statements, scoped resources, and values slint cannot know
-    (`!If`, parameters without defaults) are not reported.
+    them. `Deny` statements, `service:*` on named resources (common and scoped), and
+    values slint cannot know (`!If`, parameters without defaults) are not reported.
 
     ## Why is this bad?
     A function's role is what an attacker gets when the function is tricked (an
@@ -394,6 +399,29 @@ class WildcardPermissions(ConfigRule):
             column=13,
             message="every action except",
         ),
+        Invalid(
+            dedent(
+                """\
+                service: shop
+                provider:
+                  name: aws
+                  runtime: python3.12
+                  iam:
+                    role:
+                      statements:
+                        - Effect: Allow
+                          Action: "*"
+                          Resource: arn:aws:s3:::shop-uploads/*
+                functions:
+                  api:
+                    handler: app.handler
+                """
+            ),
+            filename="serverless.yml",
+            line=9,
+            column=11,
+            message='every action on `arn:aws:s3:::shop-uploads/*` (`Action: "*"`)',
+        ),
     )
 
     def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
@@ -408,45 +436,92 @@ class WildcardPermissions(ConfigRule):
                     found.append((finding, function))
             found.extend((finding, function) for finding in _managed_policy_findings(app, function))
         for finding, functions in by_place(found, lambda f: (f.file, f.at)):
-            yield self.at(
-                finding.file,
-                finding.at,
-                f"{finding.what} for {of_functions(functions)}: a bug or an injected request "
-                "in the code can then reach every such resource of the account; grant only "
-                "the actions the code calls on the ARNs it uses.",
-                length=finding.length,
-            )
+            yield self._report(finding, of_functions(functions))
+        if app.format != "serverless" and not app.functions:
+            yield from self._external_roles(app)
+
+    def _report(self, finding: Finding, whom: str) -> Diagnostic:
+        return self.at(
+            finding.file,
+            finding.at,
+            f"{finding.what} for {whom}: a bug or an injected request "
+            f"in the code can then {finding.reach}; grant only "
+            "the actions the code calls on the ARNs it uses.",
+            length=finding.length,
+        )
+
+    def _external_roles(self, app: App) -> Iterator[Diagnostic]:
+        """A template that defines no function but execution roles for functions
+        deployed elsewhere (that `lambda.amazonaws.com` may assume)."""
+        found: dict[tuple[str, Location], tuple[Finding, list[str]]] = {}
+        for role in lambda_assumable_roles(app):
+            findings = [_statement_finding(s) for s in _role_statements(app, role)]
+            props = _role_properties(app, role)
+            if props is not None:
+                findings.extend(_managed_list_findings(app, props.get("ManagedPolicyArns")))
+            for finding in findings:
+                if finding is not None:
+                    roles = found.setdefault((finding.file, finding.at), (finding, []))[1]
+                    if role not in roles:
+                        roles.append(role)
+        for finding, roles in found.values():
+            shown = ", ".join(f"`{role}`" for role in roles)
+            noun = "role" if len(roles) == 1 else "roles"
+            yield self._report(finding, f"the functions that assume {noun} {shown}")
 
 
 def _statement_finding(statement: Statement) -> Finding | None:
+    """`Action: "*"` or an `Allow` with `NotAction`, whatever the resource; `service:*`
+    only on every resource (on named resources it is common and scoped)."""
     if statement.effect != "Allow":
         return None
-    if not any(isinstance(r, str) and r.strip() == "*" for r in statement.resources):
-        return None
+    everywhere = any(isinstance(r, str) and r.strip() == "*" for r in statement.resources)
+    where = "every resource" if everywhere else _resources_shown(statement.resources)
     node = statement.node
     if node is not None and statement.not_action:
         excluded = ", ".join(f"`{a}`" for a in statement.actions if isinstance(a, str))
         at = node.key_loc["NotAction"]
+        scope = 'with `Resource: "*"`' if everywhere else "on named resources"
         return Finding(
             statement.file,
             at,
             len("NotAction"),
-            f"IAM statement allows every action except {excluded or 'a few'} on every "
-            'resource (`NotAction` with `Resource: "*"`)',
+            f"IAM statement allows every action except {excluded or 'a few'} on {where} "
+            f"(`Effect: Allow` with `NotAction`, {scope})",
+            _reach(everywhere),
         )
     wildcards = wildcard_actions(statement.actions)
-    if not wildcards:
+    every_action = any(a.strip() == "*" for a in wildcards)
+    if not every_action and not (wildcards and everywhere):
         return None
     if node is not None and "Action" in node:
         at, length = node.key_loc["Action"], len("Action")
     else:
         at, length = statement.at, 0
-    if any(a.strip() == "*" for a in wildcards):
-        what = 'IAM statement allows every action on every resource (`Action: "*"`)'
+    if every_action:
+        what = f'IAM statement allows every action on {where} (`Action: "*"`)'
     else:
         shown = ", ".join(f"`{a.strip()}`" for a in wildcards)
         what = f'IAM statement allows {shown} on every resource (`Resource: "*"`)'
-    return Finding(statement.file, at, length, what)
+    return Finding(statement.file, at, length, what, _reach(everywhere))
+
+
+def _reach(everywhere: bool) -> str:
+    if everywhere:
+        return "reach every such resource of the account"
+    # IAM actions are many services' worth: on a named resource too, `*` / `NotAction`
+    # grants deleting it, changing its policy, and whatever new actions AWS adds.
+    return "do anything IAM allows on those resources, now and as AWS adds actions"
+
+
+def _resources_shown(resources: list[Any]) -> str:
+    """The statement's resources as a message shows them: the literal ARNs, else "its
+    resources" (intrinsic functions say little once printed)."""
+    literal = [r.strip() for r in resources if isinstance(r, str) and r.strip()]
+    if literal and len(literal) == len(resources):
+        shown = ", ".join(f"`{r}`" for r in literal[:2])
+        return shown + (" and others" if len(literal) > 2 else "")
+    return "its resources"
 
 
 def _serverless_role_statements(app: App, function: Function) -> list[Statement]:
@@ -506,16 +581,23 @@ def _managed_policy_findings(app: App, function: Function) -> Iterator[Finding]:
         lists.append(role.get("ManagedPolicyArns"))
     for items in lists:
         if isinstance(items, YList):
-            for index, item in enumerate(items):
-                name = broad_managed_policy(item)
-                if name is not None:
-                    yield _managed_finding(items.file or app.file, items.at(index), name)
+            yield from _managed_list_findings(app, items)
         elif isinstance(items, str):
             name = broad_managed_policy(items)
             if name is not None and function.node.file == app.file and "Policies" in function.node:
                 yield _managed_finding(
                     function.node.file, function.node.value_range["Policies"][0], name
                 )
+
+
+def _managed_list_findings(app: App, items: Any) -> Iterator[Finding]:
+    """The broad AWS managed policies of a list (`ManagedPolicyArns`, `Policies`)."""
+    if not isinstance(items, YList):
+        return
+    for index, item in enumerate(items):
+        name = broad_managed_policy(item)
+        if name is not None:
+            yield _managed_finding(items.file or app.file, items.at(index), name)
 
 
 def _managed_finding(file: str, at: Location, name: str) -> Finding:

@@ -6,10 +6,17 @@ from textwrap import dedent
 from slint.api import ConfigRule, FixKind, Invalid, Severity, Valid
 from slint.app.edits import editable, insert_entries
 from slint.app.model import App
+from slint.app.sam_globals import ignores
 from slint.diagnostics import Applicability, Diagnostic
 from slint.settings import Settings
 
-from .._support.config import DEFAULT_TIMEOUT, appsync_functions, integration_limit, key
+from .._support.config import (
+    DEFAULT_TIMEOUT,
+    appsync_functions,
+    function_resource,
+    integration_limit,
+    key,
+)
 from .._support.report import at_key, fix_of
 
 _DEFAULT_SOURCE = {
@@ -115,6 +122,8 @@ class MissingTimeout(ConfigRule):
             )
             default = DEFAULT_TIMEOUT.get(app.format, 3)
             inherit = _INHERIT_FROM.get(app.format, "")
+            if app.format == "sam" and ignores(function_resource(function), "Timeout"):
+                inherit = ""  # its `IgnoreGlobals` keeps Globals' timeout away from it
             where = f" or {inherit}" if inherit else ""
             yield at_key(
                 self,

@@ -9,6 +9,7 @@ from slint.api import CrossRule, FixKind, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.model import App, Function, Setting
 from slint.app.project import LinkedHandler, ReachedFunction
+from slint.app.sam_globals import globals_section, ignores
 from slint.app.serverless import normalized_name
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic, Location
@@ -92,12 +93,21 @@ def _serverless_authorizers(app: App) -> Iterator[Authorizer]:
 
 
 def _sam_authorizers(app: App) -> Iterator[Authorizer]:
-    owners: list[Any] = [
-        props for _, _, props in resources_of_type(app, "AWS::Serverless::Api") if props
-    ]
-    globals_ = app.document.get("Globals")
-    api_globals = globals_.get("Api") if isinstance(globals_, YMap) else None
-    if isinstance(api_globals, YMap):
+    apis = list(resources_of_type(app, "AWS::Serverless::Api"))
+    owners: list[Any] = [props for _, _, props in apis if props]
+    api_globals = globals_section(app.document, "Api")
+    # Globals.Api reaches the implicit API and every explicit one whose `IgnoreGlobals`
+    # does not opt out of `Auth`.
+    implicit = not apis or any(
+        event.type_name == "Api"
+        and event.properties is not None
+        and "RestApiId" not in event.properties
+        for function in app.functions
+        for event in function.events
+    )
+    if api_globals is not None and (
+        implicit or any(not ignores(resource, "Auth") for _, resource, _ in apis)
+    ):
         owners.append(api_globals)
     for props in owners:
         auth = props.get("Auth")

@@ -9,6 +9,7 @@ from slint.api import CrossRule, FixKind, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.model import App, Event, Function, as_list
 from slint.app.project import LinkedHandler, ReachedFunction
+from slint.app.sam_globals import inherited_globals
 from slint.app.serverless import normalized_name
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic, Location
@@ -221,7 +222,8 @@ class _Config:
         api_id = logical_id(props.get("RestApiId" if rest else "ApiId"))
         resource = self.app.resources.get(api_id) if api_id is not None else None
         api = properties(resource) if isinstance(resource, YMap) else None
-        section = self._global("Api" if rest else "HttpApi")
+        # An explicit API's `IgnoreGlobals` keeps the Globals it names away from it.
+        section = inherited_globals(resource, self._global("Api" if rest else "HttpApi"))
         wildcard = None
         for owner in (api, section):
             if owner is None:

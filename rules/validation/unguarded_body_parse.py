@@ -12,6 +12,7 @@ from slint.api import CodeRule, CrossRule, FixKind, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.model import App, Event, Function, as_list
 from slint.app.project import LinkedHandler
+from slint.app.sam_globals import globals_section, inherited_globals
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from slint.facts import Behaviour, Value
@@ -123,14 +124,15 @@ def binary_api(function: Function) -> _Binary | None:
 
 
 def _sam_binary(app: App, events: Iterable[Event]) -> _Binary | None:
-    globals_ = app.document.get("Globals")
-    section = globals_.get("Api") if isinstance(globals_, YMap) else None
+    section = globals_section(app.document, "Api")
     for event in events:
         if event.type_name != "Api" or event.properties is None:
             continue
         api_id = logical_id(event.properties.get("RestApiId"))
         api = app.resources.get(api_id) if api_id is not None else None
-        found = _binary_types(properties(api)) or _binary_types(section)
+        # An explicit API's `IgnoreGlobals` keeps the Globals it names away from it.
+        inherited = inherited_globals(api, section)
+        found = _binary_types(properties(api)) or _binary_types(inherited)
         if found is not None:
             return found
     return None

@@ -14,7 +14,9 @@ from slint.app.common import (
     statements_from_policy,
 )
 from slint.app.model import App, Event, Function, Setting, Statement, Unknown, as_list
+from slint.app.sam_globals import inherited_globals
 from slint.app.yamlpos import YList, YMap
+from slint.diagnostics import Location
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -137,6 +139,8 @@ def _function_ref(value: Any, functions: dict[str, Function]) -> Function | None
     target = logical_id(value)
     if target is not None:
         return functions.get(target)
+    if isinstance(value, dict):
+        return _function_by_expression(value, functions)
     if not isinstance(value, str) or not value:
         return None
     if value in functions:
@@ -147,6 +151,113 @@ def _function_ref(value: Any, functions: dict[str, Function]) -> Function | None
         own = function.node.get("name" if function.app.format == "serverless" else "FunctionName")
         if own == name:
             return function
+    return None
+
+
+EXTERNAL = "function deployed elsewhere"
+
+
+def _external_name(value: Any) -> str | None:
+    """How a function of another stack is named where this template wires it up: a
+    literal name, the name inside an ARN (`...:function:name[:alias]`), `!ImportValue X`
+    or a parameter without a default; None for anything else (`!Ref`/`!GetAtt` of a
+    resource, `!Join`), which may well be a function of this template."""
+    if isinstance(value, Unknown):
+        reason = value.reason
+        return (
+            "!Ref " + reason.removeprefix("parameter ") if reason.startswith("parameter ") else None
+        )
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "Fn::ImportValue":
+            shown = inner.get("Fn::Sub") if isinstance(inner, dict) else inner
+            return f"!ImportValue {shown}" if isinstance(shown, str) and shown.strip() else None
+        if key == "Fn::Sub":
+            text = inner[0] if isinstance(inner, list) and inner else inner
+            return _external_name(text) if isinstance(text, str) else None
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if ":function:" in text:
+        text = text.split(":function:", 1)[1].split(":", 1)[0]
+    return text or None
+
+
+def _names_own_resource(value: Any, resources: YMap, functions: dict[str, Function]) -> bool:
+    """`value` is how a function of this template is named (its `FunctionName` as
+    written, e.g. `!Sub ${AWS::StackName}-fn`), or a `!Sub` that refers to a resource of
+    this template: not another stack's function."""
+    if any(function.node.get("FunctionName") == value for function in functions.values()):
+        return True
+    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
+        inner = value["Fn::Sub"]
+        text = inner[0] if isinstance(inner, list) and inner else inner
+        if isinstance(text, str):
+            return any(name.split(".", 1)[0] in resources for name in _SUB_REFERENCE.findall(text))
+    return False
+
+
+_SUB_REFERENCE = re.compile(r"\$\{([^}!]+)\}")
+
+
+def _external_function(
+    app: App,
+    functions: dict[str, Function],
+    externals: dict[str, Function],
+    value: Any,
+    resource: YMap,
+    at: Location,
+) -> Function | None:
+    """The external function (Function.external) that `value` names, made on first use;
+    None for a serverless service (its `resources` wire its own functions, whose
+    deployed names slint does not resolve) or a value that names no function."""
+    if app.format == "serverless" or _names_own_resource(value, app.resources, functions):
+        return None
+    name = _external_name(value)
+    if name is None:
+        return None
+    function = externals.get(name)
+    if function is None:
+        file = resource.file or app.file
+        # No settings of its own: an empty mapping where the template first names it.
+        node = YMap(at, at, False, file)
+        unknown: Setting[Any] = Setting(Unknown(EXTERNAL), file, at)
+        function = Function(
+            name=name,
+            app=app,
+            file=file,
+            at=at,
+            node=node,
+            runtime=unknown,
+            handler=unknown,
+            timeout=unknown,
+            memory=unknown,
+            external=True,
+        )
+        # Its dead-letter queue is set where it is deployed: unknown here.
+        function.dead_letter = unknown
+        function.on_failure = Setting.absent(node, file, at)
+        externals[name] = function
+    return function
+
+
+def _function_by_expression(
+    value: dict[Any, Any], functions: dict[str, Function]
+) -> Function | None:
+    """The function whose `FunctionName` is written as `value` (`!Sub ${AWS::StackName}-fn`
+    on both sides), or whose logical id a `!Sub` ARN ends with (`...:function:${Fn}`)."""
+    for function in functions.values():
+        if function.node.get("FunctionName") == value:
+            return function
+    if len(value) == 1 and "Fn::Sub" in value:
+        inner = value["Fn::Sub"]
+        text = inner[0] if isinstance(inner, list) and inner else inner
+        if isinstance(text, str) and ":function:" in text:
+            name = text.split(":function:", 1)[1].split(":", 1)[0]
+            match = _SUB_REFERENCE.fullmatch(name)
+            if match is not None and match.group(1) in functions:
+                return functions[match.group(1)]
     return None
 
 
@@ -260,7 +371,9 @@ def load_template(path: Path, display: str, document: YMap, text: str) -> App:
             continue
         resource_type = resource.get("Type")
         if resource_type == "AWS::Serverless::Function" and sam:
-            functions[logical] = _sam_function(app, logical, resource, globals_function)
+            # What this function inherits: Globals.Function less its `IgnoreGlobals`.
+            inherited = inherited_globals(resource, globals_function)
+            functions[logical] = _sam_function(app, logical, resource, inherited)
         elif resource_type == "AWS::Lambda::Function":
             functions[logical] = _cfn_function(app, logical, resource)
     app.functions = list(functions.values())
@@ -368,6 +481,7 @@ def _cfn_code_dir(app: App, code: Any, resource: YMap) -> Path | Unknown | None:
 def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None) -> Function:
     props = properties_of(resource)
     function = _base_function(app, logical, resource, props)
+    function.globals = globals_
     function.runtime = _setting(props, "Runtime", globals_)
     function.handler = _setting(props, "Handler", globals_)
     function.timeout = _setting(props, "Timeout", globals_)
@@ -486,6 +600,37 @@ def _role_statements(app: App, role: Any) -> list[Statement]:
     return found
 
 
+def lambda_assumable_roles(app: App) -> list[str]:
+    """Logical ids of the `AWS::IAM::Role`s of the template that `lambda.amazonaws.com`
+    may assume: execution roles, of its own functions or of functions deployed
+    elsewhere (a stack of roles, the functions' stack importing their ARNs)."""
+    found: list[str] = []
+    for logical, resource in app.resources.items():
+        if not isinstance(resource, YMap) or resource.get("Type") != "AWS::IAM::Role":
+            continue
+        trust = properties_of(resource).get("AssumeRolePolicyDocument")
+        statements = trust.get("Statement") if isinstance(trust, dict) else None
+        for statement in as_list(statements):
+            if not isinstance(statement, dict) or statement.get("Effect", "Allow") != "Allow":
+                continue
+            principal = statement.get("Principal")
+            services = principal.get("Service") if isinstance(principal, dict) else None
+            if any(_is_lambda_service(service) for service in as_list(services)):
+                found.append(str(logical))
+                break
+    return found
+
+
+def _is_lambda_service(value: Any) -> bool:
+    """`lambda.amazonaws.com`, also as `!Sub lambda.${AWS::URLSuffix}`."""
+    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
+        value = value["Fn::Sub"]
+    return isinstance(value, str) and value.strip() in (
+        "lambda.amazonaws.com",
+        "lambda.${AWS::URLSuffix}",
+    )
+
+
 _LOG_GROUP_SUB = re.compile(r"^/aws/lambda/\$\{(?P<id>[A-Za-z0-9]+)\}$")
 
 
@@ -546,8 +691,10 @@ def _attach_log_groups(app: App, functions: dict[str, Function]) -> None:
 
 def attach_resources(app: App, functions: dict[str, Function]) -> None:
     """Event sources and settings that live in resources of their own (`functions`: by
-    logical id)."""
+    logical id). An event source mapping or invoke config of a function that is not in
+    `functions` but named as one deployed elsewhere adds to `app.external_functions`."""
     resources = app.resources
+    externals: dict[str, Function] = {}
     has_rest = any(
         isinstance(r, YMap) and r.get("Type") == "AWS::ApiGateway::RestApi"
         for r in resources.values()
@@ -559,13 +706,21 @@ def attach_resources(app: App, functions: dict[str, Function]) -> None:
         props = properties_of(resource)
         at = resources.at(logical)
         if kind == "AWS::Lambda::EventSourceMapping":
-            function = _function_ref(props.get("FunctionName"), functions)
+            function = _function_ref(props.get("FunctionName"), functions) or (
+                _external_function(
+                    app, functions, externals, props.get("FunctionName"), resource, at
+                )
+            )
             if function is not None:
                 event = Event("other", str(kind), logical, resource.file, at, props)
                 event.kind, event.stream_type = _source_kind(props.get("EventSourceArn"), resources)
                 function.events.append(_poll_event(event, props, "EventSourceArn", resources))
         elif kind == "AWS::Lambda::EventInvokeConfig":
-            function = _function_ref(props.get("FunctionName"), functions)
+            function = _function_ref(props.get("FunctionName"), functions) or (
+                _external_function(
+                    app, functions, externals, props.get("FunctionName"), resource, at
+                )
+            )
             if function is not None:
                 destination = props.get("DestinationConfig")
                 if isinstance(destination, YMap) and "OnFailure" in destination:
@@ -651,3 +806,4 @@ def attach_resources(app: App, functions: dict[str, Function]) -> None:
                         event = Event("sns", str(kind), logical, resource.file, item.loc, item)
                         event.source = logical
                         function.events.append(event)
+    app.external_functions = list(externals.values())

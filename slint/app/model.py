@@ -216,6 +216,16 @@ class Function:
     handler_ref: HandlerRef | None = None
     requirements: Path | None = None  # requirements.txt deployed with it, if found
     timeout_inherited: bool = False
+    # SAM: the `Globals.Function` settings it inherits, less those its `IgnoreGlobals`
+    # opts out of (slint.app.sam_globals); None when it inherits none.
+    globals: YMap | None = field(default=None, repr=False, compare=False)
+    # A function deployed elsewhere, known only by the name (or ARN, or import) that a
+    # resource of this template gives: an `AWS::Lambda::EventSourceMapping` or
+    # `EventInvokeConfig` of another stack's function. Its runtime, handler, timeout
+    # and memory are Unknown, it has no code link, and it is not in `App.functions`
+    # (only in `App.external_functions`), so that rules about settings and code never
+    # see it; rules about the wiring (retries, failure destinations) read both lists.
+    external: bool = False
 
     @property
     def is_python(self) -> bool:
@@ -235,7 +245,7 @@ class Function:
 
     @property
     def has_code_link(self) -> bool:
-        return self.package_type != "Image" and not self.inline_code
+        return self.package_type != "Image" and not self.inline_code and not self.external
 
 
 @dataclass
@@ -259,6 +269,8 @@ class App:
     document: YMap
     text: str
     functions: list[Function] = field(default_factory=list)
+    # Functions of other stacks that this template wires up (Function.external).
+    external_functions: list[Function] = field(default_factory=list)
     queues: dict[str, Queue] = field(default_factory=dict)
     # CloudFormation resources by logical id (serverless: resources.Resources).
     resources: YMap = field(default_factory=lambda: YMap(Location(1, 1), Location(1, 1), False))
@@ -273,6 +285,11 @@ class App:
     @property
     def directory(self) -> Path:
         return self.path.parent
+
+    @property
+    def all_functions(self) -> list[Function]:
+        """The functions it defines, then those of other stacks it wires up."""
+        return [*self.functions, *self.external_functions]
 
 
 def as_list(value: Any) -> list[Any]:

@@ -1,9 +1,11 @@
 """Recognise config files by name and a cheap look at their bytes (no YAML parse).
 
 A template is recognised by what it holds, whatever its name: it must mention a
-Lambda function type (or the SAM transform) and have a top-level `Resources` key
+Lambda function type (or the SAM transform), or a Lambda resource that wires up a
+function deployed elsewhere (an event source mapping, an invoke config, or an IAM
+role that `lambda.amazonaws.com` may assume), and have a top-level `Resources` key
 (anywhere in a JSON document). A large YAML file that is not a template is rejected
-before any parse: by its size, else by a substring search over its bytes.
+before any parse: by its size, else by a substring search over the bytes already read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ _TEMPLATE_MARKERS = (
     b"AWS::Serverless::Function",
     b"AWS::Lambda::Function",
     b"AWS::Serverless-2016-10-31",
+    # A template without a function of its own (slint.app.cloudformation, external
+    # functions): the wiring of a function that another stack deploys.
+    b"AWS::Lambda::EventSourceMapping",
+    b"AWS::Lambda::EventInvokeConfig",
 )
+# An execution role for functions deployed elsewhere: both must appear.
+_ROLE_MARKERS = (b"AWS::IAM::Role", b"lambda.amazonaws.com")
 # YAML: a top-level key (column 1), plain or quoted.
 _YAML_RESOURCES = re.compile(
     rb"""^(?:\xef\xbb\xbf)?(?:Resources|"Resources"|'Resources')[ \t]*:""", re.M
@@ -32,7 +40,9 @@ _JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\{")
 
 
 def _looks_like_template(data: bytes) -> bool:
-    if not any(marker in data for marker in _TEMPLATE_MARKERS):
+    if not any(marker in data for marker in _TEMPLATE_MARKERS) and not all(
+        marker in data for marker in _ROLE_MARKERS
+    ):
         return False
     if _JSON_START.match(data):
         return _JSON_RESOURCES.search(data) is not None

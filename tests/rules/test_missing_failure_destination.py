@@ -238,3 +238,36 @@ def test_unknown_and_synchronous_are_silent(tmp_path: Path) -> None:
             Type: AWS::Cognito::UserPool
         """)
     assert findings(tmp_path, "SL202", {"template.yaml": text}) == []
+
+
+def test_stream_mapping_of_a_function_deployed_elsewhere(tmp_path: Path) -> None:
+    """The stream of another stack's function, wired here: reported on the mapping. Its
+    asynchronous settings live where it is deployed (its DLQ is unknown here), so an
+    invoke config without `OnFailure` is left alone (near-miss)."""
+    text = yaml("""\
+        Resources:
+          Orders:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: orders-processor
+              EventSourceArn: arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/1
+              StartingPosition: LATEST
+          Covered:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: orders-processor
+              EventSourceArn: arn:aws:kinesis:us-east-1:123456789012:stream/audit
+              StartingPosition: LATEST
+              DestinationConfig:
+                OnFailure:
+                  Destination: arn:aws:sqs:us-east-1:123456789012:failed
+          Invoke:
+            Type: AWS::Lambda::EventInvokeConfig
+            Properties:
+              FunctionName: mailer
+              Qualifier: $LATEST
+              MaximumRetryAttempts: 0
+        """)
+    found = findings(tmp_path, "SL202", {"wiring.yaml": text})
+    assert where(found) == [("wiring.yaml", 2, 3)]
+    assert "function `orders-processor`" in found[0].message

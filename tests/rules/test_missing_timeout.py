@@ -221,3 +221,47 @@ def test_yaml_suppression_comment(tmp_path: Path) -> None:
             handler: shop.report
         """)
     assert findings(tmp_path, "SL301", {"serverless.yml": text}) == []
+
+
+def test_sam_ignore_globals_timeout_is_reported_and_fixed_on_the_function(
+    tmp_path: Path,
+) -> None:
+    """`IgnoreGlobals: [Timeout]` / `'*'`: the function does not inherit
+    `Globals.Function.Timeout`, so it runs with the 3 s default; a function that
+    ignores other Globals only keeps the inherited timeout (near-miss)."""
+    text = yaml("""\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Runtime: python3.12
+            Timeout: 30
+            MemorySize: 512
+        Resources:
+          OptsOut:
+            Type: AWS::Serverless::Function
+            IgnoreGlobals: [Timeout]
+            Properties:
+              Handler: api.handler
+          IgnoresAll:
+            Type: AWS::Serverless::Function
+            IgnoreGlobals: '*'
+            Properties:
+              Handler: api.other
+              Runtime: python3.12
+          KeepsTimeout:
+            Type: AWS::Serverless::Function
+            IgnoreGlobals: [MemorySize]
+            Properties:
+              Handler: api.third
+        """)
+    found = findings(tmp_path, "SL301", {"template.yaml": text})
+    assert where(found) == [("template.yaml", 8, 3), ("template.yaml", 13, 3)]
+    opts_out = found[0]
+    # Globals cannot give it a timeout: the message does not suggest them.
+    assert "Globals.Function.Timeout" not in opts_out.message
+    assert "set `Timeout` to the time the work needs" in opts_out.message
+    expected = text.replace(
+        "      Handler: api.handler\n", "      Handler: api.handler\n      Timeout: 10\n"
+    )
+    again = apply_and_recheck(tmp_path, opts_out, expected)
+    assert where(again) == [("template.yaml", 14, 3)]

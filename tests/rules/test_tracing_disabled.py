@@ -130,7 +130,7 @@ def test_sam_globals_fix_and_positions(tmp_path: Path) -> None:
             Type: AWS::Serverless::Function
             Properties:
               Handler: worker.handler
-              Tracing: PassThrough
+              Tracing: Active
           Plain:
             Type: AWS::Lambda::Function
             Properties:
@@ -294,3 +294,154 @@ def test_rule_is_off_by_default(tmp_path: Path) -> None:
     write_tree(tmp_path, {"serverless.yml": SERVERLESS})
     result = lint(tmp_path)
     assert not [d for d in result.diagnostics if d.code == CODE]
+
+
+def test_passthrough_counts_as_no_tracing_in_every_format(tmp_path: Path) -> None:
+    """`PassThrough` only traces what an upstream service sampled: reported on its key,
+    with no fix (like an explicit `false`, the choice is the user's to change)."""
+    files = {
+        "sls/serverless.yml": dedent(
+            """\
+            service: shop
+            provider:
+              name: aws
+              tracing:
+                lambda: PassThrough
+            functions:
+              api:
+                handler: app.handler
+            """
+        ),
+        "sls_fn/serverless.yml": dedent(
+            """\
+            service: shop
+            provider:
+              name: aws
+              tracing:
+                lambda: true
+            functions:
+              worker:
+                handler: worker.handler
+                tracing: PassThrough
+            """
+        ),
+        "sam/template.yaml": dedent(
+            """\
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Tracing: PassThrough
+            Resources:
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: worker.handler
+                  Runtime: python3.12
+            """
+        ),
+        "sam_fn/template.yaml": dedent(
+            """\
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: worker.handler
+                  Runtime: python3.12
+                  Tracing: PassThrough
+            """
+        ),
+        "cfn/template.yaml": dedent(
+            """\
+            Resources:
+              Worker:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Handler: worker.handler
+                  Runtime: python3.12
+                  Role: arn:aws:iam::123456789012:role/worker
+                  Code: {ZipFile: "def handler(e, c): pass"}
+                  TracingConfig:
+                    Mode: PassThrough
+            """
+        ),
+    }
+    found = findings(tmp_path, CODE, files)
+    assert codes_at(found) == [
+        ("cfn/template.yaml", CODE, 10, 9),
+        ("sam/template.yaml", CODE, 4, 5),
+        ("sam_fn/template.yaml", CODE, 8, 7),
+        ("sls/serverless.yml", CODE, 5, 5),
+        ("sls_fn/serverless.yml", CODE, 9, 5),
+    ]
+    for diagnostic in found:
+        assert "only `PassThrough`" in diagnostic.message
+        assert "queue, stream, schedule and S3 invocations" in diagnostic.message
+        assert diagnostic.fix is None
+
+
+def test_active_and_true_stay_silent_next_to_passthrough_near_misses(tmp_path: Path) -> None:
+    text = dedent(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Tracing: PassThrough
+        Resources:
+          Worker:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: worker.handler
+              Runtime: python3.12
+              Tracing: Active
+          Chosen:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: chosen.handler
+              Runtime: python3.12
+              Tracing: !If [IsProd, Active, PassThrough]
+        """
+    )
+    assert findings(tmp_path, CODE, {"template.yaml": text}) == []
+
+
+def test_sam_ignore_globals_tracing_is_reported_on_the_function(tmp_path: Path) -> None:
+    """Globals.Function.Tracing does not reach a function whose `IgnoreGlobals` names it
+    (or is `'*'`): that function is reported, and fixed, on its own."""
+    text = dedent(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Runtime: python3.12
+            Tracing: Active
+        Resources:
+          Traced:
+            Type: AWS::Serverless::Function
+            IgnoreGlobals: [Runtime]
+            Properties:
+              Handler: traced.handler
+              Runtime: python3.13
+          OptsOut:
+            Type: AWS::Serverless::Function
+            IgnoreGlobals: [Tracing]
+            Properties:
+              Handler: out.handler
+          IgnoresAll:
+            Type: AWS::Serverless::Function
+            IgnoreGlobals: "*"
+            Properties:
+              Handler: all.handler
+              Runtime: python3.12
+        """
+    )
+    found = findings(tmp_path, CODE, {"template.yaml": text})
+    assert codes_at(found) == [
+        ("template.yaml", CODE, 13, 3),
+        ("template.yaml", CODE, 18, 3),
+    ]
+    assert "function `OptsOut`" in found[0].message
+    fixed = apply_all(tmp_path, "template.yaml", found)
+    assert "      Handler: out.handler\n      Tracing: Active\n" in fixed
+    assert "      Runtime: python3.12\n      Tracing: Active\n" in fixed
+    assert findings(tmp_path, CODE, {}) == []

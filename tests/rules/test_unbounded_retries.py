@@ -331,3 +331,34 @@ def test_event_properties_decided_at_deploy_time_are_not_reported(tmp_path: Path
         },
     )
     assert lint(tmp_path, select=["SL203"]).diagnostics == []
+
+
+def test_event_source_mapping_of_a_function_deployed_elsewhere(tmp_path: Path) -> None:
+    """A template that only wires a stream to another stack's function (by name, ARN or
+    import): the mapping is reported and fixed all the same."""
+    text = yaml("""\
+        Resources:
+          Orders:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: !ImportValue OrdersProcessorArn
+              EventSourceArn: arn:aws:kinesis:us-east-1:123456789012:stream/orders
+              StartingPosition: LATEST
+          Bounded:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: arn:aws:lambda:us-east-1:123456789012:function:audit
+              EventSourceArn: arn:aws:kinesis:us-east-1:123456789012:stream/audit
+              StartingPosition: LATEST
+              MaximumRetryAttempts: 3
+              BisectBatchOnFunctionError: true
+        """)
+    found = findings(tmp_path, "SL203", {"wiring.yaml": text})
+    assert where(found) == [("wiring.yaml", 2, 3)]
+    assert "function `!ImportValue OrdersProcessorArn`" in found[0].message
+    expected = text.replace(
+        "      StartingPosition: LATEST\n  Bounded:",
+        "      StartingPosition: LATEST\n      MaximumRetryAttempts: 3\n"
+        "      BisectBatchOnFunctionError: true\n  Bounded:",
+    )
+    assert apply_and_recheck(tmp_path, found[0], expected) == []

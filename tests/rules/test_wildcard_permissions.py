@@ -186,3 +186,150 @@ def test_unknown_and_conditional_values_are_silent(tmp_path: Path) -> None:
         """
     )
     assert findings(tmp_path, CODE, {"template.yaml": text}) == []
+
+
+def test_every_action_and_not_action_on_named_resources_in_every_format(
+    tmp_path: Path,
+) -> None:
+    """`Action: "*"` and `Allow` + `NotAction` are reported whatever the resource;
+    `service:*` on a named resource is not (near-miss); a `Statement` may be written as
+    one mapping instead of a list."""
+    files = {
+        "sls/serverless.yml": dedent(
+            """\
+            service: shop
+            provider:
+              name: aws
+              iam:
+                role:
+                  statements:
+                    - Effect: Allow
+                      Action: "*"
+                      Resource: arn:aws:s3:::shop-uploads/*
+                    - Effect: Allow
+                      Action: "s3:*"
+                      Resource: arn:aws:s3:::shop-uploads/*
+            functions:
+              api:
+                handler: app.handler
+            """
+        ),
+        "sls_old/serverless.yml": dedent(
+            """\
+            service: shop
+            provider:
+              name: aws
+              iamRoleStatements:
+                - Effect: Allow
+                  NotAction: [iam:*, organizations:*]
+                  Resource: !GetAtt Orders.Arn
+            functions:
+              api:
+                handler: app.handler
+            """
+        ),
+        "sam/template.yaml": dedent(
+            """\
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: app.handler
+                  Runtime: python3.12
+                  Policies:
+                    - Statement:
+                        Effect: Allow
+                        Action: ["*"]
+                        Resource: !GetAtt Orders.Arn
+                    - Statement:
+                        Effect: Allow
+                        Action: dynamodb:*
+                        Resource: !GetAtt Orders.Arn
+            """
+        ),
+        "cfn/template.yaml": dedent(
+            """\
+            Resources:
+              FnRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument: {}
+                  Policies:
+                    - PolicyName: app
+                      PolicyDocument:
+                        Statement:
+                          Effect: Allow
+                          NotAction: s3:DeleteBucket
+                          Resource: arn:aws:s3:::shop-uploads
+              Fn:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Handler: app.handler
+                  Runtime: python3.12
+                  Role: !GetAtt FnRole.Arn
+                  Code: {ZipFile: "def handler(e, c): pass"}
+            """
+        ),
+    }
+    found = findings(tmp_path, CODE, files)
+    assert codes_at(found) == [
+        ("cfn/template.yaml", CODE, 11, 15),
+        ("sam/template.yaml", CODE, 11, 13),
+        ("sls/serverless.yml", CODE, 8, 11),
+        ("sls_old/serverless.yml", CODE, 6, 7),
+    ]
+    cfn, sam, sls, sls_old = found
+    assert "every action except `s3:DeleteBucket` on `arn:aws:s3:::shop-uploads`" in cfn.message
+    assert "function `Fn`" in cfn.message and "do anything IAM allows" in cfn.message
+    assert 'every action on its resources (`Action: "*"`)' in sam.message
+    assert 'every action on `arn:aws:s3:::shop-uploads/*` (`Action: "*"`)' in sls.message
+    assert "every action except `iam:*`, `organizations:*`" in sls_old.message
+
+
+def test_single_mapping_statement_on_every_resource(tmp_path: Path) -> None:
+    text = dedent(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Policies:
+                Statement:
+                  Effect: Allow
+                  Action: "sqs:*"
+                  Resource: "*"
+        """
+    )
+    found = findings(tmp_path, CODE, {"template.yaml": text})
+    assert codes_at(found) == [("template.yaml", CODE, 11, 11)]
+    assert "`sqs:*` on every resource" in found[0].message
+
+
+def test_deny_and_scoped_service_wildcards_stay_silent(tmp_path: Path) -> None:
+    text = dedent(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Policies:
+                - Statement:
+                    - Effect: Deny
+                      NotAction: s3:GetObject
+                      Resource: arn:aws:s3:::shop-uploads/*
+                    - Effect: Deny
+                      Action: "*"
+                      Resource: arn:aws:s3:::shop-uploads/*
+                    - Effect: Allow
+                      Action: [s3:*, sqs:*]
+                      Resource: [arn:aws:s3:::shop-uploads/*, !GetAtt Queue.Arn]
+        """
+    )
+    assert findings(tmp_path, CODE, {"template.yaml": text}) == []
