@@ -979,9 +979,12 @@ class ClientInHandler(CodeRule):
         elif isinstance(previous, (cst.FunctionDef, cst.ClassDef)):
             moved.insert(0, newline * 2)
         insert_row = positions.range(previous).end.line + 1
-        delete_end = (
-            Location(last + 1, 1) if last < len(lines) else Location(last, len(lines[-1]) + 1)
-        )
+        # Through the end of the statement's last line, its line ending included (a
+        # position past the end of a line is no position: the next row's start is).
+        if last < len(lines) or lines[-1].endswith(("\n", "\r")):
+            delete_end = Location(last + 1, 1)
+        else:
+            delete_end = Location(last, len(lines[-1]) + 1)
         # Blank lines around the statement: keep one, and none right after the `def`.
         above = first - comments - 2
         if (
