@@ -128,28 +128,6 @@ SERVERLESS_KEYS = {
 }
 
 
-def _ignored_globals(app: App, function: Function) -> set[str] | bool:
-    """What the SAM resource's `IgnoreGlobals` opts out of: True for `'*'`, else the
-    property names it lists."""
-    resource = app.resources.get(function.name)
-    value = resource.get("IgnoreGlobals") if isinstance(resource, YMap) else None
-    if value == "*":
-        return True
-    if isinstance(value, list):
-        return {item for item in value if isinstance(item, str)}
-    if isinstance(value, str):
-        return {value}
-    return set()
-
-
-def globals_function(app: App) -> YMap | None:
-    if app.format != "sam":
-        return None
-    block = app.document.get("Globals")
-    found = block.get("Function") if isinstance(block, YMap) else None
-    return found if isinstance(found, YMap) else None
-
-
 def function_setting(function: Function, key: str) -> Setting[Any]:
     """The function's `key` (SAM/CFN spelling; serverless: its camelCase counterpart),
     its own or, for SAM, inherited from `Globals.Function` when `IgnoreGlobals` does not
@@ -159,11 +137,10 @@ def function_setting(function: Function, key: str) -> Setting[Any]:
     name = SERVERLESS_KEYS.get(key, key) if app.format == "serverless" else key
     if name in props:
         return Setting.read(props, name)
-    shared = globals_function(app)
+    # The loader's view of `Globals.Function`, less what `IgnoreGlobals` opts out of.
+    shared = function.globals
     if shared is not None and key in shared:
-        ignored = _ignored_globals(app, function)
-        if ignored is not True and not (isinstance(ignored, set) and key in ignored):
-            return Setting.read(shared, key)
+        return Setting.read(shared, key)
     return Setting.absent(props, function.file, function.at)
 
 

@@ -9,6 +9,7 @@ from slint.api import ConfigRule, Invalid, Severity, Valid
 from slint.app.cloudformation import SAM_TRANSFORM
 from slint.app.common import logical_id
 from slint.app.model import App, Function, Setting, as_list, is_known
+from slint.app.sam_globals import globals_section
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Diagnostic, Location
 from slint.settings import Settings
@@ -357,12 +358,7 @@ class DeploymentWithoutAlarms(ConfigRule):
 
     # -- SAM -------------------------------------------------------------------------
     def _sam(self, app: App) -> Iterator[Diagnostic]:
-        globals_block = app.document.get("Globals")
-        globals_function = (
-            globals_block.get("Function") if isinstance(globals_block, YMap) else None
-        )
-        if not isinstance(globals_function, YMap):
-            globals_function = None
+        globals_function = globals_section(app.document, "Function")
         defined = _template_ids(app)
         for function in app.functions:
             resource = function_resource(function)

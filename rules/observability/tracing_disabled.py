@@ -8,7 +8,7 @@ from slint.api import ConfigRule, FixKind, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.edits import editable, indent_step, insert_entries, insert_nested
 from slint.app.model import App, Function, Setting, as_list, is_known
-from slint.app.sam_globals import ignores
+from slint.app.sam_globals import globals_section, ignores
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Applicability, Diagnostic, Fix
 from slint.settings import Settings
@@ -497,11 +497,7 @@ class TracingDisabled(ConfigRule):
         if not functions:
             return
         globals_block = app.document.get("Globals")
-        globals_function = (
-            globals_block.get("Function") if isinstance(globals_block, YMap) else None
-        )
-        if not isinstance(globals_function, YMap):
-            globals_function = None
+        globals_function = globals_section(app.document, "Function")
         inheriting: list[Function] = []
         # Functions whose `IgnoreGlobals` opts out of `Tracing`: Globals cannot reach
         # them, so they are reported (and fixed) one by one.

@@ -8,6 +8,7 @@ from typing import Any
 from slint.api import ConfigRule, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.model import App, Event, is_known
+from slint.app.sam_globals import globals_section
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Diagnostic
 from slint.settings import Settings
@@ -575,9 +576,9 @@ class ApiWithoutThrottling(ConfigRule):
 
     # -- SAM and CloudFormation ------------------------------------------------------
     def _template(self, app: App, coverage: _Coverage) -> Iterator[_Api]:
-        globals_block = app.document.get("Globals") if app.format == "sam" else None
-        global_api = _section(globals_block, "Api")
-        global_http = _section(globals_block, "HttpApi")
+        sam = app.format == "sam"
+        global_api = globals_section(app.document, "Api") if sam else None
+        global_http = globals_section(app.document, "HttpApi") if sam else None
         file = app.resources.file or app.file
         for logical, resource in app.resources.items():
             if not isinstance(resource, YMap):
@@ -721,11 +722,6 @@ class ApiWithoutThrottling(ConfigRule):
 
 def _event_key(api: _Api) -> str:
     return "http" if api.kind == "REST" else "httpApi"
-
-
-def _section(block: Any, name: str) -> YMap | None:
-    section = block.get(name) if isinstance(block, YMap) else None
-    return section if isinstance(section, YMap) else None
 
 
 def _known_map(value: Any) -> bool:
