@@ -16,6 +16,7 @@ read afresh for every check, and from the client's `initializationOptions` (or
 from __future__ import annotations
 
 import asyncio
+import bisect
 import io
 import logging
 import os
@@ -39,7 +40,7 @@ from slint.discovery import DiscoveryError
 from slint.engine import Engine
 from slint.files import MAX_FILE_BYTES
 from slint.fixer import MAX_ROUNDS, FixBreaksParse, Source, fix_text, still_parses
-from slint.fixes import apply_edits, text_lines
+from slint.fixes import apply_edits, line_offsets, text_lines
 from slint.registry import Registry, RegistryError
 from slint.suppression import suppression_edit
 
@@ -542,21 +543,13 @@ def _whole_document_edit(text: _Text, new: str) -> types.TextEdit:
     end = 0
     while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
         end += 1
-    offsets = _line_starts(old)
+    offsets = line_offsets(old)
     begin = _location(offsets, start)
     finish = _location(offsets, len(old) - end)
     return types.TextEdit(range=text.range(begin, finish), new_text=new[start : len(new) - end])
 
 
-def _line_starts(text: str) -> list[int]:
-    from slint.fixes import line_offsets
-
-    return line_offsets(text)
-
-
 def _location(offsets: list[int], offset: int) -> Location:
-    import bisect
-
     row = bisect.bisect_right(offsets, offset) - 1
     row = min(row, len(offsets) - 1)
     return Location(row + 1, offset - offsets[row] + 1)
