@@ -14,7 +14,7 @@ from conftest import FIXTURES, codes_at, lint, write_tree
 
 import slint.app.loader
 from slint.app.loader import load_config
-from slint.app.model import App, Function, Unknown
+from slint.app.model import App, Function, Unknown, deploy_default_origin
 from slint.app.sniff import config_kind
 from slint.diagnostics import Location
 
@@ -417,3 +417,41 @@ def test_templates_without_resources_or_functions(tmp_path: Path) -> None:
     assert config_kind(path) is None
     run = lint(tmp_path, select=["ALL"])
     assert not run.internal_error and run.diagnostics == []
+
+
+def test_parameter_defaults_are_marked_as_overridable(tmp_path: Path) -> None:
+    """A value that `!Ref` takes from a parameter's `Default` says so (numbers given as
+    strings included); a literal does not, and neither does a boolean default."""
+    app = load_text(
+        tmp_path,
+        """
+        Parameters:
+          Runtime:
+            Type: String
+            Default: python3.9
+          Memory:
+            Type: Number
+            Default: "2048"
+          Subnets:
+            Type: CommaDelimitedList
+            Default: a,b
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Handler: app.handler
+              Runtime: !Ref Runtime
+              MemorySize: !Ref Memory
+              Timeout: 30
+              Code: ./src
+              VpcConfig:
+                SubnetIds: !Ref Subnets
+        """,
+    )
+    function = by_name(app)["Fn"]
+    assert function.runtime.value == "python3.9"
+    assert deploy_default_origin(function.runtime.value) == "the default of parameter `Runtime`"
+    assert function.memory.value == 2048
+    assert deploy_default_origin(function.memory.value) == "the default of parameter `Memory`"
+    assert deploy_default_origin(function.timeout.value) is None
+    assert list(function.node["VpcConfig"]["SubnetIds"]) == ["a", "b"]

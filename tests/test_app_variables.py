@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import write_tree
 
-from slint.app.model import Unknown, is_known
+from slint.app.model import Unknown, deploy_default_origin, is_known
 from slint.app.variables import Resolver, variable_spans
 from slint.app.yamlpos import YMap, load
 from slint.diagnostics import Location
@@ -386,3 +386,31 @@ def test_self_referencing_blow_up_is_bounded(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 2
     assert isinstance(found["l39"], Unknown)
     assert found["l3"] == "x" * 80
+
+
+def test_fallbacks_of_deploy_time_sources_are_marked_as_overridable(tmp_path: Path) -> None:
+    """`${opt:...}` and `${env:...}` are never read; the fallback used in their place is
+    marked so that messages say a deployment can override it. A fallback after a source
+    that the config itself answers is not marked, and neither is a plain value."""
+    found = resolve(
+        tmp_path,
+        """
+        timeout: ${opt:timeout, 900}
+        runtime: ${env:RUNTIME, 'python3.8'}
+        ratio: ${env:RATIO, 0.5}
+        flag: ${env:FLAG, true}
+        plain: 30
+        local: ${self:custom.plain, 60}
+        through: ${self:custom.timeout}
+        """,
+    )
+    assert found["timeout"] == 900
+    assert deploy_default_origin(found["timeout"]) == "the fallback of `${opt:timeout}`"
+    assert deploy_default_origin(found["runtime"]) == "the fallback of `${env:RUNTIME}`"
+    assert found["runtime"] == "python3.8"
+    assert deploy_default_origin(found["ratio"]) == "the fallback of `${env:RATIO}`"
+    assert found["flag"] is True  # booleans cannot be marked: kept as the plain value
+    assert deploy_default_origin(found["plain"]) is None
+    assert found["local"] == 30 and deploy_default_origin(found["local"]) is None
+    # A reference to a marked value carries the mark.
+    assert deploy_default_origin(found["through"]) == "the fallback of `${opt:timeout}`"

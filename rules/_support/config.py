@@ -17,6 +17,8 @@ from slint.app.model import INTRINSIC_KEYS, App, Event, Function, Queue, Setting
 from slint.app.yamlpos import YMap
 from slint.settings import Settings
 
+from .report import deploy_note
+
 # What AWS uses when a config sets no timeout: the Serverless Framework writes 6 s,
 # SAM and CloudFormation leave Lambda's own default of 3 s.
 DEFAULT_TIMEOUT = {"serverless": 6, "sam": 3, "cloudformation": 3}
@@ -61,9 +63,13 @@ class Timeout:
 
     def describe(self, app: App) -> str:
         if self.origin == "own":
-            return f"timeout {show(self.seconds)} s"
+            return f"timeout {show(self.seconds)} s{deploy_note(self.setting.value)}"
         if self.origin == "inherited":
-            return f"timeout {show(self.seconds)} s (inherited from {where(self.setting)})"
+            note = deploy_note(self.setting.value, joined=True)
+            return (
+                f"timeout {show(self.seconds)} s (inherited from {where(self.setting)}"
+                f"{'; ' + note if note else ''})"
+            )
         return f"default timeout {show(self.seconds)} s"
 
 

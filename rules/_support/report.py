@@ -6,10 +6,22 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from slint.api import ModelRule
-from slint.app.model import Event, Function, Setting
+from slint.app.model import Event, Function, Setting, deploy_default_origin
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location, Severity
 
 T = TypeVar("T")
+
+
+def deploy_note(value: Any, *, joined: bool = False) -> str:
+    """What to add after a value a deployment can override (a template parameter's
+    `Default`, a `${opt:...}` fallback): " (the default of parameter `Runtime`, which a
+    deployment can override)"; "" for a value fixed in the config. With `joined`, the
+    bare clause, for an aside that already has parentheses."""
+    origin = deploy_default_origin(value)
+    if origin is None:
+        return ""
+    clause = f"{origin}, which a deployment can override"
+    return clause if joined else f" ({clause})"
 
 
 def names(functions: Sequence[Function], limit: int = 3) -> str:

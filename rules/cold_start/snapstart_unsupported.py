@@ -10,6 +10,7 @@ from slint.diagnostics import Diagnostic
 from slint.settings import Settings
 
 from .._support.config import key, show, where
+from .._support.report import deploy_note
 from .._support.runtimes import (
     ephemeral_storage,
     file_systems,
@@ -364,6 +365,31 @@ class SnapstartUnsupported(ConfigRule):
             column=7,
             message="EFS file system",
         ),
+        Invalid(
+            dedent("""\
+                Transform: AWS::Serverless-2016-10-31
+                Parameters:
+                  Runtime:
+                    Type: String
+                    Default: python3.11
+                Resources:
+                  ApiFunction:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: !Ref Runtime
+                      AutoPublishAlias: live
+                      SnapStart:
+                        ApplyOn: PublishedVersions
+                """),
+            filename="template.yaml",
+            line=13,
+            column=7,
+            message=(
+                "its runtime `python3.11` (the default of parameter `Runtime`"
+                ", which a deployment can override) has no SnapStart"
+            ),
+        ),
     )
 
     def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
@@ -406,7 +432,8 @@ def _problems(app: App, function: Function) -> list[str]:
                 else "turn SnapStart off (provisioned concurrency works with every runtime)"
             )
             problems.append(
-                f"its runtime `{runtime.identifier}` has no SnapStart (only "
+                f"its runtime `{runtime.identifier}`{deploy_note(function.runtime.value)} "
+                "has no SnapStart (only "
                 f"{table.snapstart_summary()} have it): {advice}"
             )
     concurrency: list[Setting[Any]] = []

@@ -12,7 +12,7 @@ from slint.app.model import App, Setting
 from slint.diagnostics import Applicability, Diagnostic, Fix
 from slint.settings import Settings
 
-from .._support.report import by_place, fix_of, of_functions, setting_place
+from .._support.report import by_place, deploy_note, fix_of, of_functions, setting_place
 from .._support.runtimes import Runtime, runtime_table
 
 # `runtime_table` is imported from here by tests and plugins: the table now lives in
@@ -227,6 +227,50 @@ class DeprecatedRuntime(ConfigRule):
             column=7,
             message="provided.al2023",
         ),
+        Invalid(
+            dedent("""\
+                service: shop
+                provider:
+                  name: aws
+                  runtime: ${env:RUNTIME, 'python3.8'}
+                functions:
+                  api:
+                    handler: app.handler
+                """),
+            filename="serverless.yml",
+            line=4,
+            column=3,
+            message=(
+                "Runtime `python3.8` (the fallback of `${env:RUNTIME}`"
+                ", which a deployment can override) of function `api` was deprecated"
+            ),
+        ),
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Parameters:
+                  Runtime:
+                    Type: String
+                    Default: python3.8
+                Resources:
+                  Fn:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: !Ref Runtime
+                      Role: arn:aws:iam::123456789012:role/app
+                      Code:
+                        S3Bucket: artifacts
+                        S3Key: app.zip
+                """),
+            filename="template.yaml",
+            line=11,
+            column=7,
+            message=(
+                "Runtime `python3.8` (the default of parameter `Runtime`"
+                ", which a deployment can override) of function `Fn` was deprecated"
+            ),
+        ),
     )
 
     def check(self, app: App, settings: Settings) -> Iterable[Diagnostic]:
@@ -270,7 +314,8 @@ class DeprecatedRuntime(ConfigRule):
                 advice = "migrate to a supported runtime"
             yield self.at_setting(
                 setting,
-                f"Runtime `{runtime.identifier}` of {of_functions(functions)} {when}; {advice}.",
+                f"Runtime `{runtime.identifier}`{deploy_note(setting.value)} of "
+                f"{of_functions(functions)} {when}; {advice}.",
                 fix=self._fix(app, setting, runtime, successor),
                 severity=severity,
             )

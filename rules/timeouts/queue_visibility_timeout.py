@@ -18,7 +18,7 @@ from .._support.config import (
     show,
     timeout_of,
 )
-from .._support.report import fix_of
+from .._support.report import deploy_note, fix_of
 
 # AWS's recommendation: room for Lambda to retry a throttled batch.
 FACTOR = 6
@@ -114,7 +114,7 @@ class QueueVisibilityTimeout(ConfigRule):
             if visibility >= timeout.seconds * FACTOR:
                 continue
             shown = (
-                f"`VisibilityTimeout` {show(visibility)} s"
+                f"`VisibilityTimeout` {show(visibility)} s{deploy_note(setting.value)}"
                 if setting.value is not None
                 else f"default visibility timeout ({SQS_DEFAULT_VISIBILITY} s)"
             )
@@ -428,5 +428,38 @@ class QueueVisibilityTimeout(ConfigRule):
             line=20,
             column=7,
             message="shorter than the timeout 25 s of function `Worker`",
+        ),
+        Invalid(
+            dedent("""\
+                Transform: AWS::Serverless-2016-10-31
+                Parameters:
+                  Visibility:
+                    Type: Number
+                    Default: 30
+                Resources:
+                  Worker:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: worker.handler
+                      Runtime: python3.12
+                      Timeout: 60
+                      Events:
+                        Jobs:
+                          Type: SQS
+                          Properties:
+                            Queue: !GetAtt Jobs.Arn
+                  Jobs:
+                    Type: AWS::SQS::Queue
+                    Properties:
+                      VisibilityTimeout: !Ref Visibility
+                """),
+            filename="template.yaml",
+            line=21,
+            column=7,
+            message=(
+                "`VisibilityTimeout` 30 s (the default of parameter `Visibility`"
+                ", which a deployment can override), shorter than the timeout 60 s of "
+                "function `Worker`"
+            ),
         ),
     )

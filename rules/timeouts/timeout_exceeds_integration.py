@@ -459,4 +459,33 @@ class TimeoutExceedsIntegration(ConfigRule):
             column=7,
             message="AppSync, which gives up after 30 s",
         ),
+        Invalid(
+            dedent("""\
+                Transform: AWS::Serverless-2016-10-31
+                Parameters:
+                  FunctionTimeout:
+                    Type: Number
+                    Default: 60
+                Resources:
+                  SearchFunction:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      Timeout: !Ref FunctionTimeout
+                      Events:
+                        Search:
+                          Type: Api
+                          Properties:
+                            Path: /search
+                            Method: get
+                """),
+            filename="template.yaml",
+            line=12,
+            column=7,
+            message=(
+                "but its timeout 60 s (the default of parameter `FunctionTimeout`"
+                ", which a deployment can override) is longer"
+            ),
+        ),
     )

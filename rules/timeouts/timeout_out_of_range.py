@@ -10,6 +10,7 @@ from slint.diagnostics import Diagnostic, Location
 from slint.settings import Settings
 
 from .._support.config import number, show
+from .._support.report import deploy_note
 
 # Lambda's limits: timeout in seconds, memory in MB.
 TIMEOUT_RANGE = (1, 900)
@@ -90,10 +91,16 @@ class TimeoutOutOfRange(ConfigRule):
                     f"`{function.name}`)"
                 )
                 side = "below the minimum" if value < low else "above the maximum"
+                note = deploy_note(setting.value)
+                outcome = (
+                    "a deployment that keeps this default fails"
+                    if note
+                    else "the deployment will fail"
+                )
                 yield self.at_setting(
                     setting,
-                    f"The {what} of {owner} is {show(value)} {unit}, {side} AWS Lambda "
-                    f"accepts ({low}..{high} {unit}): the deployment will fail.",
+                    f"The {what} of {owner} is {show(value)} {unit}{note}, {side} AWS "
+                    f"Lambda accepts ({low}..{high} {unit}): {outcome}.",
                 )
 
     valid = (
@@ -255,7 +262,52 @@ class TimeoutOutOfRange(ConfigRule):
             filename="template.yaml",
             line=10,
             column=5,
-            message="1200 seconds",
+            message=(
+                "1200 seconds (the default of parameter `Timeout`, which a deployment can "
+                "override), above the maximum AWS Lambda accepts (1..900 seconds): a "
+                "deployment that keeps this default fails."
+            ),
+        ),
+        # A serverless fallback that the command line can override.
+        Invalid(
+            dedent("""\
+                service: export
+                provider:
+                  name: aws
+                  runtime: python3.12
+                  memorySize: ${opt:memory, 64}
+                functions:
+                  export:
+                    handler: export.handler
+                """),
+            filename="serverless.yml",
+            line=5,
+            column=3,
+            message="is 64 MB (the fallback of `${opt:memory}`, which a deployment can override)",
+        ),
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Parameters:
+                  Memory:
+                    Type: Number
+                    Default: "20480"
+                Resources:
+                  ExportFunction:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Handler: export.handler
+                      Runtime: python3.12
+                      Role: arn:aws:iam::123456789012:role/export
+                      Code:
+                        S3Bucket: artifacts
+                        S3Key: export.zip
+                      MemorySize: !Ref Memory
+                """),
+            filename="template.yaml",
+            line=16,
+            column=7,
+            message="20480 MB (the default of parameter `Memory`, which a deployment can override)",
         ),
         Invalid(
             dedent("""\
@@ -275,6 +327,7 @@ class TimeoutOutOfRange(ConfigRule):
             filename="template.yaml",
             line=12,
             column=7,
-            message="20480 MB",
+            message="20480 MB, above the maximum AWS Lambda accepts (128..10240 MB): the "
+            "deployment will fail.",
         ),
     )

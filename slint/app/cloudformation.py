@@ -13,7 +13,16 @@ from slint.app.common import (
     requirements_of,
     statements_from_policy,
 )
-from slint.app.model import App, Event, Function, Setting, Statement, Unknown, as_list
+from slint.app.model import (
+    App,
+    Event,
+    Function,
+    Setting,
+    Statement,
+    Unknown,
+    as_list,
+    deploy_default,
+)
 from slint.app.sam_globals import inherited_globals
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
@@ -101,7 +110,7 @@ def _parameter_defaults(parameters: Any) -> tuple[dict[str, Any], set[str]]:
             # The Default names an SSM parameter; its value is read at deploy time.
             unknown.add(name)
         elif kind == "Number" and isinstance(default, str):
-            defaults[name] = _number(default)
+            defaults[name] = deploy_default(_number(default), f"the default of parameter `{name}`")
         elif (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(
             default, str
         ):
@@ -111,7 +120,7 @@ def _parameter_defaults(parameters: Any) -> tuple[dict[str, Any], set[str]]:
                 items.item_range.append(spec.value_range["Default"])
             defaults[name] = items
         else:
-            defaults[name] = default
+            defaults[name] = deploy_default(default, f"the default of parameter `{name}`")
     return defaults, unknown
 
 

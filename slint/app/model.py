@@ -50,6 +50,49 @@ def is_known(value: object) -> bool:
     return True
 
 
+class _DeployDefault:
+    """Mixin of a value that a deployment can override: a template parameter's
+    `Default`, or the fallback of a serverless `${opt:...}` / `${env:...}` variable.
+    It behaves as the plain value; `origin` says where it comes from."""
+
+    origin: str
+
+
+class DeployDefaultStr(_DeployDefault, str):
+    pass
+
+
+class DeployDefaultInt(_DeployDefault, int):
+    pass
+
+
+class DeployDefaultFloat(_DeployDefault, float):
+    pass
+
+
+def deploy_default(value: Any, origin: str) -> Any:
+    """`value` marked as a default a deployment can override (`origin`: "the default of
+    parameter `Runtime`"). Booleans, containers and Unknowns are returned unmarked."""
+    marked: Any
+    if isinstance(value, (bool, _DeployDefault)):
+        return value
+    if isinstance(value, str):
+        marked = DeployDefaultStr(value)
+    elif isinstance(value, int):
+        marked = DeployDefaultInt(value)
+    elif isinstance(value, float):
+        marked = DeployDefaultFloat(value)
+    else:
+        return value
+    marked.origin = origin
+    return marked
+
+
+def deploy_default_origin(value: object) -> str | None:
+    """Where a deploy-time default comes from; None for a value fixed in the config."""
+    return value.origin if isinstance(value, _DeployDefault) else None
+
+
 INTRINSIC_KEYS = frozenset(
     {
         "Ref",

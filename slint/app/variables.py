@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from slint.app.model import Unknown
+from slint.app.model import Unknown, deploy_default
 from slint.app.yamlpos import YamlError, YList, YMap, load
 from slint.diagnostics import Location
 from slint.files import FileTooBig, read_text_limited
@@ -265,12 +265,18 @@ class Resolver:
         if self._steps > _MAX_STEPS:
             return Unknown("too many variables")
         null = False
+        deploy_time: str | None = None
         for parameter in _split_parameters(content):
             value = self._parameter(parameter, at, depth)
             if value is _NULL:
                 null = True
             elif value is not UNDEFINED and value is not None:
-                return value
+                if deploy_time is None:
+                    return value
+                # A fallback that a command-line option or the environment overrides.
+                return deploy_default(value, f"the fallback of `${{{deploy_time}}}`")
+            elif deploy_time is None and parameter.strip().startswith(("opt:", "env:")):
+                deploy_time = parameter.strip()
         return _NULL if null else UNDEFINED
 
     def _parameter(self, text: str, at: Location, depth: int) -> Any:
