@@ -183,6 +183,42 @@ def test_wiring_rules_report_external_functions(tmp_path: Path) -> None:
     assert fix is not None and fix.edits
 
 
+def test_queues_feeding_external_functions(tmp_path: Path) -> None:
+    """A queue of the template read by a function deployed elsewhere: SL202 wants its
+    dead-letter queue; SL304 cannot know the function's timeout and stays silent."""
+    template = """\
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Jobs:
+            Type: AWS::SQS::Queue
+            Properties:
+              VisibilityTimeout: 10
+          JobsMapping:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              EventSourceArn: !GetAtt Jobs.Arn
+              FunctionName: orders-worker
+          Dlq:
+            Type: AWS::SQS::Queue
+          Retried:
+            Type: AWS::SQS::Queue
+            Properties:
+              RedrivePolicy:
+                deadLetterTargetArn: !GetAtt Dlq.Arn
+                maxReceiveCount: 3
+          RetriedMapping:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              EventSourceArn: !GetAtt Retried.Arn
+              FunctionName: !ImportValue WorkerArn
+        """
+    write_tree(tmp_path, {"queues.yaml": textwrap.dedent(template)})
+    result = lint(tmp_path, select=["SL202", "SL304"])
+    assert not result.errors
+    assert codes_at(result.diagnostics) == [("queues.yaml", "SL202", 3, 3)]
+    assert "feeds `orders-worker`" in result.diagnostics[0].message
+
+
 def test_rules_about_settings_and_code_skip_external_functions(tmp_path: Path) -> None:
     write_tree(tmp_path, {"streams.yaml": textwrap.dedent(STREAMS).lstrip("\n")})
     codes = ["SL001", "SL002", "SL106", "SL107", "SL301", "SL302", "SL303"]

@@ -262,7 +262,7 @@ class Consumer:
 def queue_consumers(app: App) -> dict[str, tuple[Queue, list[Consumer]]]:
     """Queues defined in the app's own resources, with the functions they feed."""
     found: dict[str, tuple[Queue, list[Consumer]]] = {}
-    for function in app.functions:
+    for function in app.all_functions:
         for event in function.events:
             if is_disabled(event):
                 continue
