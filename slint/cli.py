@@ -19,6 +19,9 @@ from slint import __version__
 from slint.reporters import REPORTERS as OUTPUT_FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Reports that describe the rules themselves (SARIF's `tool.driver.rules`, the full
+# format's documentation excerpts): a cached run loads the rules for them only.
+_FORMATS_WITH_RULES = frozenset({"full", "sarif"})
 
 
 def _show_diff(diagnostics: Sequence[Any], paths: dict[str, Path], unsafe: bool) -> int:
@@ -61,6 +64,14 @@ def _load_registry() -> Any:
     return Registry.load()
 
 
+_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this configuration file instead of searching for one.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, "--version", "-V", prog_name="slint", message="slint %(version)s"
@@ -100,13 +111,21 @@ def cli() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to FILE; the summary still goes to the terminal.",
 )
+@_config_option
+@click.option("--no-cache", is_flag=True, help="Do not read or write the findings cache.")
 @click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this configuration file instead of searching for one.",
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Keep the findings cache in DIR (default: $SLINT_CACHE_DIR, `cache-dir` in the "
+    "config, else .slint_cache in the project).",
 )
-@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Worker processes that analyse modules (default: `jobs` in the config, else one "
+    "per CPU; few files are analysed in one process whatever this says).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option(
@@ -145,6 +164,8 @@ def check(
     output_file: Path | None,
     config_file: Path | None,
     no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
     exit_zero: bool,
     quiet: bool,
     statistics: bool,
@@ -158,9 +179,7 @@ def check(
     """Check files and directories (default: the current directory)."""
     from slint.config import ConfigError, ConfigResolver, Overrides, selector_check
     from slint.diagnostics import Diagnostic
-    from slint.discovery import DiscoveryError
-    from slint.engine import Engine
-    from slint.fixer import MAX_ROUNDS, fix_round, write_atomically
+    from slint.files import DiscoveryError
     from slint.registry import RegistryError
     from slint.reporters import ReportOptions, count_fixes, get_renderer, repository_root
 
@@ -168,43 +187,86 @@ def check(
     # and few reference cycles: the default collector would scan them over and over.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    targets = paths or (".",)
+    registry: Any = None
+    fixed: int | None = None
+    applied: list[Diagnostic] = []  # the findings the fixes removed, over every round
     try:
-        registry = _load_registry()
-        known_selector = selector_check(rule.code for rule in registry.rules)
-        options_given = {"--select": select, "--extend-select": extend_select, "--ignore": ignore}
-        for option, values in options_given.items():
-            for selector in _selectors(values):
-                if not known_selector(selector):
-                    raise ConfigError(f"{option}: unknown rule selector `{selector}`")
         extend = _selectors(extend_select) + (("SL005",) if report_unused_ignores else ())
         overrides = Overrides(
             select=_selectors(select) or None,
             extend_select=extend,
             ignore=_selectors(ignore),
         )
-        resolver = ConfigResolver(overrides, config_file, known_selector=known_selector)
-        engine = Engine(registry, resolver)
-        targets = paths or (".",)
-        run = engine.check_paths(targets, force_exclude=force_exclude)
-        fixed: int | None = None
-        applied: list[Diagnostic] = []  # the findings the fixes removed, over every round
-        if diff:
-            return _show_diff(run.diagnostics, run.paths, unsafe_fixes)
-        if fix:
-            for _ in range(MAX_ROUNDS):
-                results, problems = fix_round(run.diagnostics, run.paths, unsafe_fixes)
-                for message in problems:
-                    _fail(message)
-                if not results:
-                    break
-                for result in results.values():
-                    write_atomically(result.source.path, result.source.encoded(result.fixed))
-                    applied.extend(result.applied)
-                run = engine.check_paths(targets, force_exclude=force_exclude)
-            fixed = len(applied)
         # Settings of the whole run come from one configuration, as in ruff: the one
         # `--config` names, else the one that applies to the current directory.
-        run_settings = resolver.for_path(Path.cwd())
+        # Selectors are checked against the rules when the run is not in the cache (a
+        # cached run was checked when it ran); loading the rules here would cost that.
+        run_settings = ConfigResolver(
+            overrides, config_file, known_selector=lambda selector: True
+        ).for_path(Path.cwd())
+        cache = None if no_cache else _findings_cache(cache_dir, run_settings)
+        key = None
+        run: Any = None
+        if cache is not None and not fix and not diff:
+            # A run that changes nothing comes back whole from the cache, before any rule,
+            # parser or YAML loader is imported (slint.cache says when it is valid).
+            from slint.cache import load_run, run_key
+
+            command = (select, extend_select, ignore, report_unused_ignores, force_exclude)
+            skip = [cache.directory.resolve()]
+            if output_file is not None:
+                skip.append(output_file.resolve())
+            key = run_key(command, targets, config_file, skip)
+            run = load_run(cache, key) if key is not None else None
+        if run is not None:
+            codes_enabled = run.codes
+        else:
+            from slint.engine import Engine
+            from slint.isolation import available_cpus
+
+            registry = _load_registry()
+            known_selector = selector_check(rule.code for rule in registry.rules)
+            options_given = {
+                "--select": select,
+                "--extend-select": extend_select,
+                "--ignore": ignore,
+            }
+            for option, values in options_given.items():
+                for selector in _selectors(values):
+                    if not known_selector(selector):
+                        raise ConfigError(f"{option}: unknown rule selector `{selector}`")
+            resolver = ConfigResolver(overrides, config_file, known_selector=known_selector)
+            run_settings = resolver.for_path(Path.cwd())
+            engine = Engine(
+                registry,
+                resolver,
+                cache=cache,
+                jobs=jobs or run_settings.jobs or available_cpus(),
+            )
+            run = engine.check_paths(targets, force_exclude=force_exclude)
+            if key is not None:
+                from slint.cache import store_run
+
+                assert cache is not None
+                store_run(cache, key, run, engine.codes_enabled(), engine.read_paths)
+            if diff:
+                return _show_diff(run.diagnostics, run.paths, unsafe_fixes)
+            if fix:
+                from slint.fixer import MAX_ROUNDS, fix_round, write_atomically
+
+                for _ in range(MAX_ROUNDS):
+                    results, problems = fix_round(run.diagnostics, run.paths, unsafe_fixes)
+                    for message in problems:
+                        _fail(message)
+                    if not results:
+                        break
+                    for result in results.values():
+                        write_atomically(result.source.path, result.source.encoded(result.fixed))
+                        applied.extend(result.applied)
+                    run = engine.check_paths(targets, force_exclude=force_exclude)
+                fixed = len(applied)
+            codes_enabled = engine.codes_enabled()
         if show_fixes is None:
             show_fixes = run_settings.show_fixes
         output_format = output_format or run_settings.output_format or "text"
@@ -213,6 +275,8 @@ def check(
                 f"--statistics cannot be shown as {output_format} "
                 "(use text, full, json or json-lines)"
             )
+        if registry is None and output_format in _FORMATS_WITH_RULES:
+            registry = _load_registry()
     except (ConfigError, DiscoveryError, RegistryError) as error:
         _fail(str(error))
         return EXIT_ERROR
@@ -230,7 +294,7 @@ def check(
         fixed=fixed,
         show_fixes=show_fixes,
         fixed_counts=count_fixes(applied),
-        rules=tuple(r for r in registry.rules if r.code in engine.codes_enabled()),
+        rules=tuple(r for r in registry.rules if r.code in codes_enabled) if registry else (),
         docs_url=run_settings.rule_docs_url,
         paths=run.paths,
         root=repository_root(Path.cwd()),
@@ -249,6 +313,8 @@ def check(
     if output_file is None:
         click.echo(output, nl=False)
     else:
+        from slint.fixer import write_atomically
+
         try:
             write_atomically(output_file, output.encode("utf-8"))
         except OSError as error:
@@ -264,6 +330,59 @@ def check(
         return EXIT_ERROR
     if run.diagnostics and not exit_zero:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _cache_directory(option: Path | None, settings: Any) -> Path:
+    """--cache-dir, else $SLINT_CACHE_DIR, else `cache-dir` of the config, else
+    `.slint_cache` in the project (the folder of the config, else the current one)."""
+    from slint.cache import ENV_VAR, default_directory
+
+    if option is not None:
+        return option
+    if not os.environ.get(ENV_VAR) and settings.cache_dir is not None:
+        return Path(settings.cache_dir)
+    return default_directory(settings.root if settings.source is not None else Path.cwd())
+
+
+def _findings_cache(option: Path | None, settings: Any) -> Any:
+    from slint.cache import FindingsCache
+
+    return FindingsCache(_cache_directory(option, settings))
+
+
+@cli.command("clean")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The cache to delete (default: as `slint check` finds it).",
+)
+@_config_option
+def clean_command(cache_dir: Path | None, config_file: Path | None) -> int:
+    """Delete the findings cache."""
+    import shutil
+
+    from slint.cache import is_cache_directory
+    from slint.config import ConfigError, ConfigResolver, Overrides
+
+    try:
+        settings = ConfigResolver(Overrides(), config_file).for_path(Path.cwd())
+    except ConfigError as error:
+        _fail(str(error))
+        return EXIT_ERROR
+    folder = _cache_directory(cache_dir, settings)
+    if not folder.exists():
+        return EXIT_OK
+    # Only what slint created: a mistyped --cache-dir must not delete someone's files.
+    if not is_cache_directory(folder):
+        _fail(f"{folder} is not a slint cache (it has no slint CACHEDIR.TAG); not deleted")
+        return EXIT_ERROR
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        _fail(f"cannot delete {folder}: {error.strerror or error}")
+        return EXIT_ERROR
+    click.echo(f"Removed cache at {folder}", err=True)
     return EXIT_OK
 
 

@@ -33,6 +33,8 @@ KNOWN_KEYS = frozenset(
         "import-costs",
         "output-format",
         "rule-docs-url",
+        "jobs",
+        "cache-dir",
         *NUMERIC_OPTIONS,
     }
 )
@@ -157,6 +159,17 @@ def parse_settings(
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{where} must be a URL, not {_toml_repr(value)}")
             values["rule_docs_url"] = value.strip()
+        elif key == "jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 256:
+                raise ConfigError(
+                    f"{where} must be an integer between 1 and 256, not {_toml_repr(value)}"
+                )
+            values["jobs"] = value
+        elif key == "cache-dir":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where} must be a folder path, not {_toml_repr(value)}")
+            # Relative to the configuration file, as `exclude` globs are.
+            values["cache_dir"] = source.parent.resolve() / Path(value.strip()).expanduser()
         else:
             attribute, _default, low, high = NUMERIC_OPTIONS[key]
             if isinstance(value, bool) or not isinstance(value, int):

@@ -36,10 +36,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
-
 from slint.app.sniff import CONFIG_SUFFIXES, config_kind
 from slint.config import ConfigResolver
+from slint.files import DiscoveryError as DiscoveryError
 from slint.settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = frozenset({".py"})
@@ -169,10 +168,6 @@ def _read_regular_file(path: str, limit: int) -> bytes | None:
         return None
     finally:
         os.close(descriptor)
-
-
-class DiscoveryError(Exception):
-    """A path given on the command line that cannot be checked."""
 
 
 @dataclass(frozen=True)
@@ -411,6 +406,10 @@ def _compile_line(line: str) -> _Rules:
         # build, not build itself (so `build/x.py` stays). Pruned as the walk goes,
         # that is the folders right below it.
         line = line.removesuffix("**/") + "*/"
+    # Imported on the first ignore line: a run that meets no .gitignore line (pre-commit
+    # passing files) never pays for pathspec and what it imports (asyncio).
+    from pathspec import GitIgnoreSpec
+
     try:
         patterns = GitIgnoreSpec.from_lines([line]).patterns
     except (ValueError, re.error):

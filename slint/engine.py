@@ -26,15 +26,17 @@ from slint.app.project import (
     handler_targets,
 )
 from slint.app.sniff import config_kind
+from slint.cache import FindingsCache, code_fingerprint, content_hash, digest
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
 from slint.discovery import SourceFile, classify, discover, display_path
 from slint.files import FileTooBig, read_limited, too_big_warning
-from slint.isolation import shared_analyzer
+from slint.isolation import ModuleTask, analyze_in_workers, shared_analyzer, workers_for
 from slint.python.analyze import ModuleResult, PendingDiagnostic
 from slint.python.facts import ModuleFacts
 from slint.reachability import ImportRoots, Reachability, deployed_roots
 from slint.registry import Registry
+from slint.settings import Settings
 from slint.suppression import Suppression, apply_suppressions, parse_suppressions
 
 
@@ -84,9 +86,20 @@ class Engine:
         registry: Registry,
         resolver: ConfigResolver,
         documents: Mapping[Path, bytes] | None = None,
+        *,
+        cache: FindingsCache | None = None,
+        jobs: int = 1,
     ) -> None:
         self.registry = registry
         self.resolver = resolver
+        # Where module analyses and whole runs are kept between runs (None: nowhere).
+        self.cache = cache
+        # Worker processes for the analysis of modules (`--jobs`); 1 is this process.
+        self.jobs = jobs
+        self._code_fingerprint: str | None = None
+        # Every file the current run read (for the run's cache entry).
+        self._read_paths: set[Path] = set()
+        self._settings_fingerprints: dict[int, tuple[Settings, str]] = {}
         # Unsaved contents of files (an editor's open documents), by resolved path:
         # read instead of the disk, for the files themselves and as context of others.
         self.documents: Mapping[Path, bytes] = documents or {}
@@ -116,6 +129,23 @@ class Engine:
         run = self.check_files(files)
         run.warnings[:0] = warnings
         return run
+
+    @property
+    def read_paths(self) -> frozenset[Path]:
+        """Every file the last run read (a cached run is valid while they are as read)."""
+        return frozenset(self._read_paths)
+
+    def _code(self) -> str:
+        if self._code_fingerprint is None:
+            self._code_fingerprint = code_fingerprint()
+        return self._code_fingerprint
+
+    def _settings_fingerprint(self, settings: Settings) -> str:
+        known = self._settings_fingerprints.get(id(settings))
+        if known is None or known[0] is not settings:
+            known = (settings, digest(settings.analysis_key()))
+            self._settings_fingerprints[id(settings)] = known
+        return known[1]
 
     def linked_files(self, path: Path) -> list[Path]:
         """The files on the other side of `path`: the handler modules a config names,
@@ -160,6 +190,7 @@ class Engine:
     # -- the run --------------------------------------------------------------
     def check_files(self, files: Sequence[SourceFile]) -> RunResult:
         run = RunResult(files_checked=len(files))
+        self._read_paths = set()
         states: dict[Path, _FileState] = {}
         for source_file in files:
             states[source_file.path] = _FileState(source_file, self.enabled_codes(source_file))
@@ -181,9 +212,7 @@ class Engine:
         for module_path in targets:
             if module_path.is_file():
                 self._add_context(states, module_path, "python")
-        for state in list(states.values()):
-            if state.source_file.kind == "python":
-                self._analyze(state, run)
+        self._analyze_modules([s for s in states.values() if s.source_file.kind == "python"], run)
         modules = {s.path: s.result.facts for s in states.values() if s.result.facts is not None}
         # One name resolution for the run: per-invocation findings and cross rules share it.
         reachability = Reachability(modules)
@@ -214,18 +243,11 @@ class Engine:
         kind = config_kind(state.path)
         if kind is None:
             return
+        data = self._read_checked(state, run)
+        if data is None:
+            return
         try:
-            data = self._read(state.path)
             text = data.decode("utf-8-sig")
-        except FileTooBig as big:
-            run.warnings.append(too_big_warning(state.display, big.size))
-            self._skipped(state, run)
-            return
-        except OSError as error:
-            self._parse_failure(
-                state, f"cannot read file: {error.strerror or error}", Location(1, 1)
-            )
-            return
         except UnicodeDecodeError as error:
             location = location_of_offset(data, error.start)
             self._parse_failure(state, "cannot decode file as UTF-8", location)
@@ -255,10 +277,25 @@ class Engine:
         except OSError:
             state.text = None
 
+    def _read_checked(self, state: _FileState, run: RunResult) -> bytes | None:
+        """A checked file's bytes; None when it is too big (a warning) or unreadable (an
+        SL000 on it)."""
+        try:
+            return self._read(state.path)
+        except FileTooBig as big:
+            run.warnings.append(too_big_warning(state.display, big.size))
+            self._skipped(state, run)
+        except OSError as error:
+            self._parse_failure(
+                state, f"cannot read file: {error.strerror or error}", Location(1, 1)
+            )
+        return None
+
     def _read(self, path: Path) -> bytes:
         """A file's bytes: the unsaved document if there is one, else the disk (within
         the size limit: FileTooBig)."""
         document = self.documents.get(path.resolve()) if self.documents else None
+        self._read_paths.add(path.resolve())
         return document if document is not None else read_limited(path)
 
     @staticmethod
@@ -273,34 +310,68 @@ class Engine:
             state.diagnostics.append(rule().diagnose(failure))
 
     # -- Python -----------------------------------------------------------------
-    def _analyze(self, state: _FileState, run: RunResult) -> None:
-        source_file = state.source_file
-        display = source_file.display
-        try:
-            data = self._read(source_file.path)
-        except FileTooBig as big:
-            run.warnings.append(too_big_warning(display, big.size))
-            self._skipped(state, run)
-            return
-        except OSError as error:
-            self._parse_failure(
-                state, f"cannot read file: {error.strerror or error}", Location(1, 1)
-            )
-            return
-        rules = self.registry.of_kind(state.codes, CodeRule)
+    def _analyze_modules(self, states: Sequence[_FileState], run: RunResult) -> None:
+        """Analyse the Python modules of a run: from the cache where it has them, the
+        others in worker processes when `jobs` and the amount of work warrant it, else
+        here. The results, and so the findings, are the same either way."""
+        todo: list[tuple[_FileState, ModuleTask, tuple[str, str] | None]] = []
+        for state in states:
+            source_file = state.source_file
+            data = self._read_checked(state, run)
+            if data is None:
+                continue
+            rules = tuple(self.registry.of_kind(state.codes, CodeRule))
+            key: tuple[str, str] | None = None
+            if self.cache is not None:
+                key = (
+                    digest(
+                        "module",
+                        self._code(),
+                        str(source_file.path),
+                        state.display,
+                        self._settings_fingerprint(source_file.settings),
+                        tuple(sorted(state.codes)),
+                    ),
+                    content_hash(data),
+                )
+                cached = self.cache.get("modules", *key)
+                if isinstance(cached, ModuleResult):
+                    self._take_result(state, cached)
+                    continue
+            todo.append((state, ModuleTask(state.display, data, source_file.settings, rules), key))
+        tasks = [task for _, task, _ in todo]
+        workers = workers_for(self.jobs, tasks) if self.jobs > 1 and len(tasks) > 1 else 1
+        outcomes: list[ModuleResult | BaseException]
+        if workers > 1:
+            outcomes = analyze_in_workers(tasks, workers)
+        else:
+            outcomes = [self._analyze_here(task) for task in tasks]
+        for (state, _, key), outcome in zip(todo, outcomes, strict=True):
+            if isinstance(outcome, BaseException):  # a bug in slint: report, go on
+                if not state.source_file.context:
+                    run.errors.append(
+                        f"{state.display}: internal error: {type(outcome).__name__}: {outcome}"
+                    )
+                continue
+            self._take_result(state, outcome)
+            if key is not None and not any(d.internal_error for d in outcome.diagnostics):
+                assert self.cache is not None
+                self.cache.put("modules", *key, outcome)
+
+    @staticmethod
+    def _analyze_here(task: ModuleTask) -> ModuleResult | BaseException:
         try:
             # Risky modules (deeply nested) are analysed in a child process, whose
             # crash costs that module an SL000 instead of the run (slint.isolation).
-            analyzer = shared_analyzer()
-            state.result = analyzer.analyze(display, data, source_file.settings, rules)
-        except Exception as error:  # a bug in slint: report it, go on with the rest
-            if not source_file.context:
-                run.errors.append(f"{display}: internal error: {type(error).__name__}: {error}")
-            return
-        state.diagnostics.extend(state.result.diagnostics)
-        if state.result.failure is not None:
-            failure = state.result.failure
-            self._parse_failure(state, failure.message, failure.location)
+            return shared_analyzer().analyze(task.path, task.data, task.settings, task.rule_classes)
+        except Exception as error:
+            return error
+
+    def _take_result(self, state: _FileState, result: ModuleResult) -> None:
+        state.result = result
+        state.diagnostics.extend(result.diagnostics)
+        if result.failure is not None:
+            self._parse_failure(state, result.failure.message, result.failure.location)
 
     def _resolve_pending(
         self,

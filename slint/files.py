@@ -18,6 +18,10 @@ MAX_FILE_BYTES = 10_000_000
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
+class DiscoveryError(Exception):
+    """A path given on the command line that cannot be checked (`slint.discovery`)."""
+
+
 class FileTooBig(OSError):
     """A file over `MAX_FILE_BYTES`, not read (an OSError: code that cannot read a file
     for any reason goes on without it)."""

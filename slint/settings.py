@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 
 # The numeric options of RULES.md: config key -> (attribute, default, minimum, maximum).
@@ -109,9 +109,19 @@ class Settings:
     # `rule-docs-url`: the base of the rules' documentation pages (JSON's `url`,
     # SARIF's `helpUri`): `<base><CODE>.md`, e.g. the repository's `docs/rules/`.
     rule_docs_url: str | None = None
+    # `jobs`: worker processes that analyse modules (None: one per CPU).
+    jobs: int | None = None
+    # `cache-dir`: where the findings cache lives (None: `.slint_cache` of the project).
+    cache_dir: Path | None = None
     # Where the settings came from (None: defaults) and what relative globs are relative to.
     source: Path | None = None
     root: Path = field(default_factory=lambda: Path.cwd().resolve())
+
+    def analysis_key(self) -> tuple[object, ...]:
+        """What these settings change in what slint finds (not how it reports or how
+        fast it runs): the part of the settings the cache keys its entries by."""
+        run_only = {"show_fixes", "output_format", "rule_docs_url", "jobs", "cache_dir"}
+        return tuple((name, getattr(self, name)) for name in _FIELD_NAMES if name not in run_only)
 
     def relative(self, path: Path) -> PurePosixPath | None:
         try:
@@ -140,3 +150,6 @@ class Settings:
             if glob_match(pattern, target):
                 found.extend(codes)
         return tuple(found)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Settings))

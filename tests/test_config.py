@@ -198,8 +198,8 @@ def test_known_keys_are_exactly_those_of_the_specification() -> None:
         "api-timeout-http",
     }
     # ruff's `show-fixes` and `output-format`, issue 7's table of import costs, and
-    # issue 10's documentation base, beyond the list
-    beyond = {"show-fixes", "import-costs", "output-format", "rule-docs-url"}
+    # issue 10's documentation base, issue 12's workers and cache folder, beyond the list
+    beyond = {"show-fixes", "import-costs", "output-format", "rule-docs-url", "jobs", "cache-dir"}
     assert specified | beyond == KNOWN_KEYS
 
 
