@@ -207,11 +207,15 @@ class Engine:
         apps = [s.app for s in states.values() if s.app is not None]
         run.apps = apps
         functions = [f for app in apps for f in app.functions]
-        # Handler modules (and the modules they import) are analysed for their facts.
+        # Handler modules (and the modules they import) are analysed for their facts,
+        # which the cross rules read and through which per-invocation findings of the
+        # checked modules are resolved; a run with neither (config rules on templates,
+        # as cfn-lint runs) leaves them alone.
         targets = handler_targets(functions)
-        for module_path in targets:
-            if module_path.is_file():
-                self._add_context(states, module_path, "python")
+        if self._needs_handler_facts(states):
+            for module_path in targets:
+                if module_path.is_file():
+                    self._add_context(states, module_path, "python")
         self._analyze_modules([s for s in states.values() if s.source_file.kind == "python"], run)
         modules = {s.path: s.result.facts for s in states.values() if s.result.facts is not None}
         # One name resolution for the run: per-invocation findings and cross rules share it.
@@ -227,6 +231,13 @@ class Engine:
                 run.paths[state.display] = state.path
         run.diagnostics.sort(key=lambda d: d.sort_key)
         return run
+
+    def _needs_handler_facts(self, states: dict[Path, _FileState]) -> bool:
+        checked = [s for s in states.values() if not s.source_file.context]
+        if any(s.source_file.kind == "python" for s in checked):
+            return True
+        codes = frozenset().union(*(s.codes for s in states.values()))
+        return bool(self.registry.of_kind(codes, CrossRule))
 
     def _add_context(self, states: dict[Path, _FileState], path: Path, kind: str) -> None:
         path = path.resolve()

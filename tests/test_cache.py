@@ -17,6 +17,7 @@ import pytest
 from conftest import FIXTURES, slint_command
 
 import slint.isolation
+from slint.api import ConfigRule, CrossRule
 from slint.cache import CACHEDIR_TAG, FindingsCache
 from slint.config import ConfigResolver, Overrides
 from slint.engine import Engine, RunResult
@@ -368,3 +369,27 @@ def test_a_run_checks_again_when_a_file_outside_the_project_it_read_changes(
     (shared / "settings.yml").write_text("timeout: 60\n")
     codes = [f["code"] for f in json.loads(run_cli(repo, *args).stdout)]
     assert codes == ["SL302"]
+
+
+def test_config_rules_alone_read_no_handler_code(project: Path, count_analyses: list[str]) -> None:
+    """Config rules on templates (what cfn-lint does) parse no module; their findings
+    are those of a run that also reads the handlers."""
+    config_codes = [
+        rule.code
+        for rule in Registry.load().rules
+        if issubclass(rule, ConfigRule) and not issubclass(rule, CrossRule)
+    ]
+    templates = ("sam_project/template.yaml", "serverless_project/serverless.yml")
+    old = Path.cwd()
+    os.chdir(project)
+    try:
+        alone = Engine(Registry.load(), ConfigResolver(Overrides(select=tuple(config_codes))))
+        found = alone.check_paths(list(templates))
+    finally:
+        os.chdir(old)
+    assert count_analyses == []
+    everything = engine_run(project, paths=templates)
+    assert count_analyses  # cross rules read the handlers
+    expected = [f for f in report(everything) if f["code"] in config_codes]
+    assert report(found) == expected
+    assert len(expected) >= 4
