@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import linecache
 import re
 from collections.abc import Collection
 from typing import Protocol
@@ -83,7 +84,7 @@ def _child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
         return known
     names: tuple[str, ...] = ()
     try:
-        source = inspect.getsource(kind._visit_and_replace_children)
+        source = _function_source(kind._visit_and_replace_children)
         names = tuple(dict.fromkeys(_VISIT_CALL.findall(source)))
     except (OSError, TypeError):
         pass
@@ -93,6 +94,20 @@ def _child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
         names = tuple(field.name for field in dataclasses.fields(kind))
     _CHILD_FIELDS[kind] = names
     return names
+
+
+def _function_source(function: object) -> str:
+    """A function's source lines: from its code object's first to last line, which
+    needs no tokenizing (`inspect.getsource` tokenizes each function, a cost every
+    process pays again for each node type it meets)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return inspect.getsource(function)  # type: ignore[arg-type]
+    lines = linecache.getlines(code.co_filename)
+    last = max((line for _, _, line in code.co_lines() if line is not None), default=0)
+    if not lines or last < code.co_firstlineno:
+        return inspect.getsource(function)  # type: ignore[arg-type]
+    return "".join(lines[code.co_firstlineno - 1 : last])
 
 
 class Visitor(Protocol):
