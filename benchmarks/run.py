@@ -158,6 +158,21 @@ class Capabilities:
     notes: tuple[str, ...]
 
 
+def compile_slint() -> None:
+    """Byte-compile slint and its rules, as pip does when it installs them. In a
+    working copy (an editable install, maybe with PYTHONDONTWRITEBYTECODE set) edited
+    modules would otherwise be compiled again by every measured process."""
+    import compileall
+    from importlib import util
+
+    for package in ("slint", "slint.rules"):
+        spec = util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for folder in spec.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)
+
+
 def detect_capabilities() -> Capabilities:
     """Read `slint check --help`: the options this benchmark needs may not exist yet."""
     result = subprocess.run([*SLINT, "check", "--help"], capture_output=True, text=True)
@@ -894,6 +909,10 @@ def write_report(
         table,
         "",
     ]
+    lines += [
+        "",
+        "Why each missed target is missed, and what would close it: benchmarks/ANALYSIS.md.",
+    ]
     if profiles:
         lines += [
             "## Profiles of the missed targets",
@@ -938,6 +957,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.runs = 1
         args.sizes = "20,40"
     started = time.perf_counter()
+    compile_slint()
     caps = detect_capabilities()
     for note in caps.notes:
         print(f"note: {note}")
