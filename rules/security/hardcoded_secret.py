@@ -348,6 +348,9 @@ MIN_CODE_SECRET = 6
 _TEMPLATE = re.compile(r"\{[^{}]*\}|%[-#0 +]*\d*(?:\.\d+)?[sdrifx]|%\(\w+\)|\$\w|^\$")
 _LABEL = re.compile(r"[a-z]+(?:_[a-z]+)*|[A-Z]+(?:_[A-Z]+)*")
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+# An IAM action or action pattern (`s3:GetObject`, `kms:Decrypt*`, `secretsmanager:*`),
+# maybe in Markdown backticks; actions are PascalCase, so `admin:hunter2` stays a secret.
+_IAM_ACTION = re.compile(r"`?[a-z0-9-]+:(?:\*|[A-Z][A-Za-z]*\*?)`?")
 _PEM_BODY = re.compile(
     r"PRIVATE KEY(?: BLOCK)?-----\s*(?:[\w:,\-]+: [^\n]*\s*)*[A-Za-z0-9+/=\s]{64}"
 )
@@ -434,6 +437,8 @@ def code_secret_literal(text: str) -> bool:
         return False
     if _LABEL.fullmatch(value) and low_entropy(value):
         return False  # `"updated"`, `"expired"`, `"not_set"`: a state or a label
+    if _IAM_ACTION.fullmatch(value):
+        return False  # `"secretsmanager:*"`, `"kms:Decrypt"`: what a policy grants
     return not names_a_thing(value)
 
 
@@ -773,6 +778,14 @@ class HardcodedSecret(CodeRule, ConfigRule):
                     signing_key = parameters.get_secret("prod/jwt")
                     token = jwt.encode({"sub": event["user"]}, signing_key, algorithm="HS256")
                     return {"access_token": "updated", "token": token, "password": ""}
+
+
+                # What a managed policy grants: IAM action patterns, not secrets.
+                GRANTS = {
+                    "SecretsManagerReadWrite": "`secretsmanager:*`",
+                    "SecretKeyReader": "kms:Decrypt*",
+                    "TokenWriter": "dynamodb:PutItem",
+                }
                 '''
             )
         ),
