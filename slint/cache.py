@@ -218,11 +218,9 @@ def listing_state(folder: Path) -> tuple[str, ...] | None:
 def project_root(path: Path) -> Path:
     """The folder a run's snapshot covers for `path`: the repository holding it (the
     folder with `.git`), else the folder itself (a file's folder)."""
-    folder = path if path.is_dir() else path.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
+    from slint.reporters import repository_root
+
+    return repository_root(path if path.is_dir() else path.parent)
 
 
 def default_directory(start: Path) -> Path:

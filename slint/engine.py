@@ -96,7 +96,6 @@ class Engine:
         self.cache = cache
         # Worker processes for the analysis of modules (`--jobs`); 1 is this process.
         self.jobs = jobs
-        self._code_fingerprint: str | None = None
         # Every file the current run read (for the run's cache entry).
         self._read_paths: set[Path] = set()
         self._settings_fingerprints: dict[int, tuple[Settings, str]] = {}
@@ -134,11 +133,6 @@ class Engine:
     def read_paths(self) -> frozenset[Path]:
         """Every file the last run read (a cached run is valid while they are as read)."""
         return frozenset(self._read_paths)
-
-    def _code(self) -> str:
-        if self._code_fingerprint is None:
-            self._code_fingerprint = code_fingerprint()
-        return self._code_fingerprint
 
     def _settings_fingerprint(self, settings: Settings) -> str:
         known = self._settings_fingerprints.get(id(settings))
@@ -305,8 +299,9 @@ class Engine:
     def _read(self, path: Path) -> bytes:
         """A file's bytes: the unsaved document if there is one, else the disk (within
         the size limit: FileTooBig)."""
-        document = self.documents.get(path.resolve()) if self.documents else None
-        self._read_paths.add(path.resolve())
+        resolved = path.resolve()
+        self._read_paths.add(resolved)
+        document = self.documents.get(resolved) if self.documents else None
         return document if document is not None else read_limited(path)
 
     @staticmethod
@@ -337,7 +332,7 @@ class Engine:
                 key = (
                     digest(
                         "module",
-                        self._code(),
+                        code_fingerprint(),
                         str(source_file.path),
                         state.display,
                         self._settings_fingerprint(source_file.settings),

@@ -161,18 +161,8 @@ class Worker:
     def _start(self) -> Connection:
         if self._connection is not None:
             return self._connection
-        context = _context()
-        parent_end: Connection
-        child_end: Connection
-        parent_end, child_end = context.Pipe()
-        process: BaseProcess = context.Process(
-            target=_worker_main, args=(child_end,), name="slint-worker", daemon=True
-        )
-        process.start()
-        # Only the child holds its end now: its death is an end of file for the parent.
-        child_end.close()
-        self._process, self._connection = process, parent_end
-        return parent_end
+        self._process, self._connection = _start_child()
+        return self._connection
 
     def _reap(self) -> int | None:
         """Wait for the child to end (it has, or is about to) and forget it."""
@@ -180,13 +170,31 @@ class Worker:
         self._process = self._connection = None
         if connection is not None:
             connection.close()
-        if process is None:
-            return None
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        return process.exitcode
+        return _join(process) if process is not None else None
+
+
+def _start_child() -> tuple[BaseProcess, Connection]:
+    """A worker process and the parent's end of its pipe."""
+    context = _context()
+    parent_end: Connection
+    child_end: Connection
+    parent_end, child_end = context.Pipe()
+    process: BaseProcess = context.Process(
+        target=_worker_main, args=(child_end,), name="slint-worker", daemon=True
+    )
+    process.start()
+    # Only the child holds its end now: its death is an end of file for the parent.
+    child_end.close()
+    return process, parent_end
+
+
+def _join(process: BaseProcess) -> int | None:
+    """Wait for a worker whose pipe is closed to end (killed after 5 s): its exit code."""
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    return process.exitcode
 
 
 # A worker process pays for itself only with enough source to analyse: about 0.2 s of
@@ -210,31 +218,18 @@ def workers_for(jobs: int, tasks: Sequence[ModuleTask]) -> int:
 
 
 class _PoolWorker:
-    """One child of a `WorkerPool`, with the tasks sent to it and not yet answered, in
-    the order it works on them."""
+    """One child of `analyze_in_workers`, with the tasks sent to it and not yet
+    answered, in the order it works on them."""
 
     def __init__(self) -> None:
-        context = _context()
-        parent_end: Connection
-        child_end: Connection
-        parent_end, child_end = context.Pipe()
-        self.process: BaseProcess = context.Process(
-            target=_worker_main, args=(child_end,), name="slint-worker", daemon=True
-        )
-        self.process.start()
-        child_end.close()
-        self.connection = parent_end
+        self.process, self.connection = _start_child()
         self.in_flight: collections.deque[int] = collections.deque()
 
     def close(self) -> int | None:
         with contextlib.suppress(OSError):
             self.connection.send(None)
         self.connection.close()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        return self.process.exitcode
+        return _join(self.process)
 
 
 def analyze_in_workers(
@@ -276,7 +271,11 @@ def analyze_in_workers(
                     crashed = worker.in_flight.popleft()
                     queue.extendleft(reversed(worker.in_flight))
                     worker.in_flight.clear()
-                    results[crashed] = _crashed(tasks[crashed], worker.close())
+                    task = tasks[crashed]
+                    text = decode_source(task.path, task.data)
+                    results[crashed] = crash_result(
+                        task.path, worker.close(), text if isinstance(text, str) else None
+                    )
                     pool[pool.index(worker)] = worker = _PoolWorker()
                 else:
                     index = worker.in_flight.popleft()
@@ -288,10 +287,11 @@ def analyze_in_workers(
     return [result if result is not None else ModuleResult() for result in results]
 
 
-def _crashed(task: ModuleTask, exitcode: int | None) -> ModuleResult:
-    text = decode_source(task.path, task.data)
-    failure = ParseFailure(task.path, crash_message(exitcode), Location(1, 1))
-    return ModuleResult(failure=failure, source=text if isinstance(text, str) else None)
+def crash_result(path: str, exitcode: int | None, source: str | None) -> ModuleResult:
+    """What a module gets when its worker died analysing it: an SL000, and its text
+    (so that its suppression comments still apply)."""
+    failure = ParseFailure(path, crash_message(exitcode), Location(1, 1))
+    return ModuleResult(failure=failure, source=source)
 
 
 def crash_message(exitcode: int | None) -> str:
@@ -329,8 +329,7 @@ class ModuleAnalyzer:
         try:
             return self._worker.analyze(task)
         except WorkerDied as died:
-            failure = ParseFailure(path, crash_message(died.exitcode), Location(1, 1))
-            return ModuleResult(failure=failure, source=source.text)
+            return crash_result(path, died.exitcode, source.text)
 
     def close(self) -> None:
         self._worker.close()
