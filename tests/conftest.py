@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -162,3 +163,34 @@ class Crashes(CodeRule):
     def visit_Name(self, node: cst.Name) -> None:
         raise ZeroDivisionError("boom")
 '''
+
+
+_PROBE = """
+import json, sys
+sys.argv = ["slint", *json.loads(sys.argv[1])]
+from slint.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("MODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def slint_with_modules(root: Path, *args: str) -> tuple[str, set[str]]:
+    """Run `slint ARGS` in a fresh interpreter in `root`: what it printed on stdout and
+    every module it had imported when it finished."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(list(args))],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
+    return result.stdout, set(json.loads(line.removeprefix("MODULES ")))
+
+
+def loaded(modules: set[str], *prefixes: str) -> list[str]:
+    """The modules that are, or are below, one of `prefixes`."""
+    return sorted(m for m in modules if m.split(".")[0] in prefixes or m.startswith(prefixes))

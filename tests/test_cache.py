@@ -8,13 +8,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, slint_command
+from conftest import FIXTURES, loaded, slint_command, slint_with_modules
 
 import slint.isolation
 from slint.api import ConfigRule, CrossRule
@@ -265,21 +264,10 @@ def test_cli_warm_run_reports_the_same_without_loading_rules_or_parsers(
     assert not (project / ".slint_cache").exists()  # --no-cache writes nothing
     first = run_cli(project, *args)
     assert (project / ".slint_cache" / "CACHEDIR.TAG").is_file()
-    probe = (
-        "import sys, runpy\n"
-        f"sys.argv = ['slint', *{list(args)!r}]\n"
-        "from slint.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('libcst', 'yaml', 'pathspec', 'jsonschema', 'cfn_lint', 'pygls') "
-        "or m.startswith(('slint.rules', 'slint.engine', 'slint.python')))\n"
-        "print('MODULES', heavy, file=sys.stderr)\n"
-    )
-    warm = subprocess.run(
-        [sys.executable, "-c", probe], cwd=project, capture_output=True, text=True, timeout=300
-    )
-    assert json.loads(warm.stdout) == json.loads(first.stdout) == json.loads(cold.stdout)
-    assert "MODULES []" in warm.stderr
+    warm, modules = slint_with_modules(project, *args)
+    assert json.loads(warm) == json.loads(first.stdout) == json.loads(cold.stdout)
+    heavy = ("libcst", "yaml", "pathspec", "jsonschema", "cfn_lint", "pygls")
+    assert loaded(modules, *heavy, "slint.rules", "slint.engine", "slint.python") == []
     # SARIF describes the rules: a cached run loads them for it.
     sarif = run_cli(project, "check", "--select", "ALL", "--output-format", "sarif")
     assert sarif.returncode == 1

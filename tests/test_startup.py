@@ -3,43 +3,17 @@ editor run it on one file, where importing is most of the time)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_tree
-
-PROBE = """
-import json, sys
-sys.argv = ["slint", *json.loads(sys.argv[1])]
-from slint.cli import main
-try:
-    main()
-except SystemExit:
-    pass
-print("MODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
+from conftest import loaded, slint_with_modules, write_tree
 
 # Never on the path of checking Python modules, whatever the format.
 NEVER = ("cfn_lint", "jsonschema", "pygls", "lsprotocol", "slint.server", "slint.cfn_lint")
 
 
 def modules_after(root: Path, *args: str) -> set[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(list(args))],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
-    return set(json.loads(line.removeprefix("MODULES ")))
-
-
-def loaded(modules: set[str], *prefixes: str) -> list[str]:
-    return sorted(m for m in modules if m.split(".")[0] in prefixes or m.startswith(prefixes))
+    return slint_with_modules(root, *args)[1]
 
 
 @pytest.fixture
