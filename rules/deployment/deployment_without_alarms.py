@@ -9,7 +9,7 @@ from slint.api import ConfigRule, Invalid, Severity, Valid
 from slint.app.cloudformation import SAM_TRANSFORM
 from slint.app.common import logical_id
 from slint.app.model import App, Function, Setting, as_list, is_known
-from slint.app.sam_globals import globals_section
+from slint.app.sam_globals import globals_section, ignores
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Diagnostic, Location
 from slint.settings import Settings
@@ -484,12 +484,10 @@ def _sam_preference(
     props = function.node
     own = props.get("DeploymentPreference")
     inherited = globals_function.get("DeploymentPreference") if globals_function else None
-    ignored = resource.get("IgnoreGlobals")
-    if ignored is not None:
-        if not is_known(ignored):
-            return None
-        if ignored == "*" or (isinstance(ignored, list) and "DeploymentPreference" in ignored):
-            inherited = None
+    if not is_known(resource.get("IgnoreGlobals")):
+        return None  # an intrinsic: whether it inherits cannot be told
+    if ignores(resource, "DeploymentPreference"):
+        inherited = None
     if own is None and inherited is None:
         return None
     for value in (own, inherited):
