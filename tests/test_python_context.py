@@ -9,9 +9,10 @@ from typing import ClassVar
 import libcst as cst
 import pytest
 
+from slint.analysis import ModuleResult
 from slint.api import CodeRule
 from slint.diagnostics import Diagnostic
-from slint.python.analyze import ModuleResult, analyze_module
+from slint.python.analyze import analyze_module
 from slint.python.context import ASSIGNED, DEFINED, module_bindings
 from slint.registry import Registry
 from slint.settings import Settings

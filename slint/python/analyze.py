@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import libcst as cst
 
+from slint.analysis import ModuleResult, PendingDiagnostic
 from slint.api import CodeRule, ParseFailure
 from slint.diagnostics import Diagnostic, Fix, Location, Severity, location_of_offset
 from slint.facts import EMPTY
@@ -25,23 +26,6 @@ from slint.python.imports import module_imports
 from slint.python.traversal import Traversal
 from slint.python.walk import walk
 from slint.settings import Settings
-
-
-@dataclass(frozen=True)
-class PendingDiagnostic:
-    """A finding that is real only if `function_key` runs on every invocation."""
-
-    function_key: str
-    diagnostic: Diagnostic
-
-
-@dataclass(frozen=True)
-class ModuleResult:
-    diagnostics: tuple[Diagnostic, ...] = ()
-    pending: tuple[PendingDiagnostic, ...] = ()
-    facts: ModuleFacts | None = None
-    failure: ParseFailure | None = None
-    source: str | None = None
 
 
 def decode_source(path: str, data: bytes) -> str | ParseFailure:
