@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from slint.app.common import (
-    handler_ref,
+    link_handler,
     logical_id,
     queues_of,
     requirements_of,
@@ -23,6 +23,7 @@ from slint.app.model import (
     as_list,
     deploy_default,
 )
+from slint.app.node import template_node_plan
 from slint.app.sam_globals import inherited_globals
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
@@ -461,6 +462,19 @@ def _layers(app: App, items: list[Any]) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _other_layers(app: App, items: list[Any]) -> tuple[Any, ...]:
+    """The layers a function lists that `_layers` cannot look into: ARNs, parameters,
+    imports, layers of the template in S3."""
+    found: list[Any] = []
+    for item in items:
+        target = logical_id(item)
+        resource = app.resources.get(target) if target is not None else None
+        folder = _layer_folder(app, resource) if isinstance(resource, YMap) else None
+        if folder is None:
+            found.append(item)
+    return tuple(found)
+
+
 def _code_dir(app: App, code_uri: Any, resource: YMap) -> Path | Unknown:
     """The folder of a SAM function's code: `CodeUri` (default: the template's folder);
     an S3 location or an intrinsic function is unknown."""
@@ -503,7 +517,9 @@ def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None)
     function.code_dir = _code_dir(app, code_uri, resource)
     # SAM adds a function's own layers to those of `Globals` (lists are additive).
     global_layers = globals_.get("Layers") if globals_ is not None else None
-    function.layers = _layers(app, [*as_list(global_layers), *as_list(props.get("Layers"))])
+    listed_layers = [*as_list(global_layers), *as_list(props.get("Layers"))]
+    function.layers = _layers(app, listed_layers)
+    function.other_layers = _other_layers(app, listed_layers)
     function.tracing = _setting(props, "Tracing", globals_)
     logging = _setting(props, "LoggingConfig", globals_).value
     if isinstance(logging, YMap) and "LogGroup" in logging:
@@ -535,7 +551,7 @@ def _sam_function(app: App, logical: str, resource: YMap, globals_: YMap | None)
         for name, item in events.items():
             if isinstance(item, YMap):
                 function.events.append(_sam_event(str(name), item, events, app.resources))
-    _link(function)
+    _link(function, resource)
     return function
 
 
@@ -553,6 +569,7 @@ def _cfn_function(app: App, logical: str, resource: YMap) -> Function:
     function.inline_code = isinstance(code, YMap) and "ZipFile" in code
     function.code_dir = _cfn_code_dir(app, code, resource)
     function.layers = _layers(app, as_list(props.get("Layers")))
+    function.other_layers = _other_layers(app, as_list(props.get("Layers")))
     tracing = props.get("TracingConfig")
     function.tracing = (
         Setting.read(tracing, "Mode")
@@ -569,14 +586,21 @@ def _cfn_function(app: App, logical: str, resource: YMap) -> Function:
     function.dead_letter = Setting.read(props, "DeadLetterConfig")
     function.on_failure = Setting.absent(props, props.file, props.loc)
     function.statements.extend(_role_statements(app, props.get("Role")))
-    _link(function)
+    _link(function, resource)
     return function
 
 
-def _link(function: Function) -> None:
+def _link(function: Function, resource: YMap) -> None:
     handler = function.handler.value
     if isinstance(handler, str) and function.has_code_link and isinstance(function.code_dir, Path):
-        function.handler_ref = handler_ref(function.code_dir, handler, path_style=False)
+        # How a Node.js handler's code is built: SAM `Metadata.BuildMethod`, a CDK asset.
+        node_plan = template_node_plan(
+            resource,
+            sam=function.app.format == "sam",
+            asset=_asset_dir(function.app, resource) is not None,
+            code_dir=function.code_dir,
+        )
+        link_handler(function, function.code_dir, handler, path_style=False, node_plan=node_plan)
         function.requirements = requirements_of(function, function.code_dir)
 
 

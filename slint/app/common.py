@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from slint.app.model import Function, HandlerRef, Queue, Setting, Statement, Unknown, as_list
+from slint.app.node import PLAIN_PLAN, NodeBuildPlan, link_node_handler
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
 
@@ -81,6 +82,37 @@ def handler_ref(
         if candidate.is_file():
             return HandlerRef(candidate.resolve(), function, tuple(candidates))
     return HandlerRef(candidates[0].resolve(), function, tuple(candidates))
+
+
+def link_handler(
+    function: Function,
+    code_dir: Path,
+    handler: str,
+    *,
+    path_style: bool,
+    fallback_dirs: Sequence[Path] = (),
+    node_plan: NodeBuildPlan = PLAIN_PLAN,
+) -> None:
+    """Set `function.handler_ref` (and `node_packaging` for Node.js code) the way its
+    runtime reads `handler`: a `nodejs*` runtime as Node.js (slint.app.node, with the
+    build the config declares in `node_plan`), any other known runtime as Python. With
+    no known runtime (a parameter, a template placeholder), the Python module when it
+    exists, else the Node.js one when that exists, else the Python candidates as before:
+    `Function.language` then reads the suffix of the file found."""
+    runtime = function.runtime.value
+    known = isinstance(runtime, str) and "{{" not in runtime
+    if known and str(runtime).startswith("nodejs"):
+        function.handler_ref, function.node_packaging = link_node_handler(
+            code_dir, handler, node_plan, fallback_dirs
+        )
+        return
+    python = handler_ref(code_dir, handler, path_style=path_style, fallback_dirs=fallback_dirs)
+    if not known and (python is None or not python.module_path.is_file()):
+        node, packaging = link_node_handler(code_dir, handler, node_plan, fallback_dirs)
+        if node is not None and node.module_path.is_file():
+            function.handler_ref, function.node_packaging = node, packaging
+            return
+    function.handler_ref = python
 
 
 def requirements_of(

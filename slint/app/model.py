@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
+
+if TYPE_CHECKING:
+    # slint.app.node reads the model; the model only names its packaging record.
+    from slint.app.node import NodePackaging
 
 T = TypeVar("T")
 
@@ -227,6 +231,15 @@ class HandlerRef:
     # All candidate files tried, for messages (a package may hold the module or
     # the module may be a package's __init__.py).
     candidates: tuple[Path, ...] = ()
+    # Node.js: `module_path` is build output, not source: a CDK asset (NodejsFunction's
+    # esbuild bundle, minified and holding its dependencies, or a staged copy of code
+    # that lives elsewhere). SL001 checks that it exists; code rules must not lint it.
+    bundled: bool = False
+    # Node.js with SAM `BuildMethod: esbuild`: the source files of
+    # `BuildProperties.EntryPoints` (absolute). A handler that names none of their
+    # outputs has `module_path` = the output it names (`<CodeUri>/<path>.js`, not built)
+    # and `candidates` = these entry points, for SL001's message.
+    entry_points: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -257,6 +270,13 @@ class Function:
     events: list[Event] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     handler_ref: HandlerRef | None = None
+    # Node.js: how its deployment package is made from the project (build step,
+    # bundler exclusions, devDependencies); set when its handler is linked as Node.js
+    # code (slint.app.node), None otherwise.
+    node_packaging: NodePackaging | None = None
+    # Layers it lists that slint cannot look into (as written): ARNs, parameters,
+    # layers of other stacks. `layers` holds the local ones.
+    other_layers: tuple[Any, ...] = ()
     requirements: Path | None = None  # requirements.txt deployed with it, if found
     timeout_inherited: bool = False
     # SAM: the `Globals.Function` settings it inherits, less those its `IgnoreGlobals`
@@ -276,15 +296,28 @@ class Function:
         return isinstance(runtime, str) and runtime.startswith("python")
 
     @property
-    def links_python(self) -> bool:
-        """Its handler is Python code: a Python runtime, or no known runtime and a `.py`
-        handler module that exists."""
+    def language(self) -> str | None:
+        """The language of its handler code: "python" or "node" (JavaScript and
+        TypeScript), from the runtime, or with no known runtime from the handler
+        module that exists; None for other runtimes (and for no code)."""
         runtime = self.runtime.value
         # A template placeholder (`{{ cookiecutter.runtime }}`) says nothing either.
         if isinstance(runtime, str) and "{{" not in runtime:
-            return runtime.startswith("python")
+            if runtime.startswith("python"):
+                return "python"
+            if runtime.startswith("nodejs"):
+                return "node"
+            return None
         ref = self.handler_ref
-        return ref is not None and ref.module_path.is_file()
+        if ref is None or not ref.module_path.is_file():
+            return None
+        return "python" if ref.module_path.suffix == ".py" else "node"
+
+    @property
+    def links_python(self) -> bool:
+        """Its handler is Python code: a Python runtime, or no known runtime and a `.py`
+        handler module that exists."""
+        return self.language == "python"
 
     @property
     def has_code_link(self) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from slint.app.cloudformation import attach_resources, layer_import_root, properties_of
 from slint.app.common import (
-    handler_ref,
+    link_handler,
     logical_id,
     queues_of,
     requirements_of,
@@ -25,6 +25,7 @@ from slint.app.model import (
     as_list,
     is_known,
 )
+from slint.app.node import PLAIN_PLAN, ServerlessNodeBuild, serverless_node_build
 from slint.app.variables import Resolver
 from slint.app.yamlpos import YList, YMap
 from slint.diagnostics import Location
@@ -220,6 +221,7 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
     )
     layers = _service_layers(app, document)
     provider_layers = provider.get("layers")
+    node_build = serverless_node_build(document, app.plugins)
     environment: dict[str, Setting[Any]] = {}
     if isinstance(provider.get("environment"), YMap):
         env = provider["environment"]
@@ -253,6 +255,7 @@ def load_serverless(path: Path, display: str, document: YMap, text: str) -> App 
                         if isinstance(requirements_name, str) and requirements_name
                         else "requirements.txt"
                     ),
+                    node_build=node_build,
                 )
             )
     _attach_own_resources(app)
@@ -318,6 +321,7 @@ def _function(
     layers: dict[str, Path] | None = None,
     provider_layers: Any = None,
     requirements_name: str = "requirements.txt",
+    node_build: ServerlessNodeBuild | None = None,
 ) -> Function:
     file = node.file or app.file
     timeout = setting(node, "timeout", provider_timeout)
@@ -345,6 +349,9 @@ def _function(
             for target in (logical_id(item) for item in as_list(listed))
             if target is not None and target in (layers or {})
         )
+    )
+    function.other_layers = tuple(
+        item for item in as_list(listed) if logical_id(item) not in (layers or {})
     )
     function.log_retention = setting(node, "logRetentionInDays", provider_retention)
     tracing = node.get("tracing")
@@ -381,16 +388,25 @@ def _function(
             )
     handler = function.handler.value
     if isinstance(handler, str) and function.has_code_link:
+        # What the service's build plugin (or Serverless Framework v4) does to Node.js code.
+        node_plan = (
+            node_build.plan(node, function.runtime.value) if node_build is not None else PLAIN_PLAN
+        )
         # serverless-python-requirements' `module`: the function's code (and its
         # requirements.txt) live in that folder, and the handler path is relative to it.
         module_dir = node.get("module")
         if isinstance(module_dir, str) and module_dir.strip() not in ("", ".", "./"):
             function.code_dir = app.directory / module_dir.strip()
-            function.handler_ref = handler_ref(
-                function.code_dir, handler, path_style=True, fallback_dirs=(app.directory,)
+            link_handler(
+                function,
+                function.code_dir,
+                handler,
+                path_style=True,
+                fallback_dirs=(app.directory,),
+                node_plan=node_plan,
             )
         else:
-            function.handler_ref = handler_ref(app.directory, handler, path_style=True)
+            link_handler(function, app.directory, handler, path_style=True, node_plan=node_plan)
         if isinstance(function.code_dir, Path):
             function.requirements = requirements_of(function, function.code_dir, requirements_name)
     return function
