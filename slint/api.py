@@ -6,7 +6,9 @@ built-in rules are loaded the same way. Four kinds of rules share one shape:
 
 * `CodeRule`: a libcst visitor over one Python module. All enabled code rules of a
   module share one traversal; each defines `visit_<Node>` / `leave_<Node>` methods
-  and reports through its `ModuleContext`.
+  and reports through its `ModuleContext`. A rule that also reads JavaScript and
+  TypeScript overrides `check_javascript`, which gets the module's tree-sitter tree
+  and its language-neutral facts.
 * `ConfigRule`: checks the application model (serverless.yml, SAM, CloudFormation).
 * `CrossRule`: checks one function of the model together with its handler's facts.
 * `ParseErrorRule`: turns a file that cannot be read or parsed into a diagnostic.
@@ -32,8 +34,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from slint.diagnostics import Applicability, Diagnostic, Fix, Location, Severity
 
 if TYPE_CHECKING:
+    from slint.analysis import PendingDiagnostic
     from slint.app.model import App, Function, Setting
     from slint.app.project import LinkedHandler
+    from slint.javascript.analyze import JavaScriptModule
     from slint.python.context import ModuleContext
     from slint.settings import Settings
 
@@ -171,6 +175,15 @@ class CodeRule(Rule):
     @property
     def settings(self) -> Settings:
         return self.ctx.settings
+
+    def check_javascript(
+        self, module: JavaScriptModule
+    ) -> Iterable[Diagnostic | PendingDiagnostic]:
+        """The rule's reading of a JavaScript or TypeScript module (RULES.md, "Node.js
+        and TypeScript handlers"): its tree-sitter tree and its facts. A
+        `PendingDiagnostic` is kept only if its function runs on every invocation.
+        Rules without a JavaScript reading leave this alone (and are not run there)."""
+        return ()
 
 
 class ModelRule(Rule):

@@ -42,7 +42,11 @@ from slint.files import DiscoveryError as DiscoveryError
 from slint.settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = frozenset({".py"})
-_INTERESTING_SUFFIXES = PYTHON_SUFFIXES | CONFIG_SUFFIXES | {".txt"}
+# JavaScript and TypeScript handlers (not `.d.ts` declarations, see `classify`).
+JAVASCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
+# The kinds of files whose code slint analyses (`classify`).
+CODE_KINDS = ("python", "javascript")
+_INTERESTING_SUFFIXES = PYTHON_SUFFIXES | JAVASCRIPT_SUFFIXES | CONFIG_SUFFIXES | {".txt"}
 # pip requirements files: requirements.txt, requirements-prod.txt, requirements/base.txt.
 _REQUIREMENTS = re.compile(r"^requirements(?:[-_.][\w.-]*)?\.txt$", re.I)
 _DEFAULT_EXCLUDED_NAMES = frozenset(DEFAULT_EXCLUDES)
@@ -174,7 +178,7 @@ def _read_regular_file(path: str, limit: int) -> bytes | None:
 class SourceFile:
     path: Path  # absolute
     display: str  # as the user will see it: relative paths stay relative
-    kind: str  # "python", "config" or "requirements"
+    kind: str  # "python", "javascript", "config" or "requirements"
     settings: Settings
     explicit: bool  # named on the command line (not found by walking)
     # Read only for what it tells about the files that were asked for (the config
@@ -191,10 +195,16 @@ def display_path(path: Path) -> str:
 
 
 def classify(path: Path) -> str | None:
-    """`python`, `config` (serverless.yml, a SAM or CloudFormation template),
-    `requirements` (a pip requirements file) or None."""
+    """`python`, `javascript` (JavaScript or TypeScript), `config` (serverless.yml, a
+    SAM or CloudFormation template), `requirements` (a pip requirements file) or None."""
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
+    if path.suffix in JAVASCRIPT_SUFFIXES:
+        # `.d.ts` files declare types only; minified bundles are build output.
+        name = path.name
+        if name.endswith((".d.ts", ".d.mts", ".d.cts")) or name.endswith((".min.js", ".min.mjs")):
+            return None
+        return "javascript"
     if path.suffix == ".txt":
         if _REQUIREMENTS.match(path.name) or path.parent.name == "requirements":
             return "requirements"
@@ -462,6 +472,8 @@ def _could_be_checked(path: Path) -> bool:
     template from other JSON reads the file."""
     if path.suffix in PYTHON_SUFFIXES or path.suffix in CONFIG_SUFFIXES:
         return True
+    if path.suffix in JAVASCRIPT_SUFFIXES:
+        return classify(path) is not None
     return path.suffix == ".txt" and (
         _REQUIREMENTS.match(path.name) is not None or path.parent.name == "requirements"
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from slint.analysis import ModuleResult, PendingDiagnostic
 from slint.api import (
     CodeRule,
     ConfigRule,
@@ -29,15 +30,19 @@ from slint.app.sniff import config_kind
 from slint.cache import FindingsCache, code_fingerprint, content_hash, digest
 from slint.config import ConfigResolver
 from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
-from slint.discovery import SourceFile, classify, discover, display_path
+from slint.discovery import CODE_KINDS, SourceFile, classify, discover, display_path
+from slint.facts import ModuleFacts
 from slint.files import FileTooBig, read_limited, too_big_warning
 from slint.isolation import ModuleTask, analyze_in_workers, shared_analyzer, workers_for
-from slint.python.analyze import ModuleResult, PendingDiagnostic
-from slint.python.facts import ModuleFacts
-from slint.reachability import ImportRoots, Reachability, deployed_roots
+from slint.reachability import ImportRoots, Reachability, deployed_roots, handler_key
 from slint.registry import Registry
 from slint.settings import Settings
-from slint.suppression import Suppression, apply_suppressions, parse_suppressions
+from slint.suppression import (
+    Suppression,
+    apply_suppressions,
+    comment_language,
+    parse_suppressions,
+)
 
 
 @dataclass
@@ -158,7 +163,7 @@ class Engine:
                 if module != path and module.is_file()
             )
         found: list[Path] = []
-        if kind in ("python", "requirements"):
+        if kind in (*CODE_KINDS, "requirements"):
             for config in self._finder.configs_above(path):
                 app = self._load_app(config)
                 if app is None:
@@ -190,7 +195,7 @@ class Engine:
             states[source_file.path] = _FileState(source_file, self.enabled_codes(source_file))
         # Configs that name the Python files asked for (pre-commit passes single files).
         for source_file in files:
-            if source_file.kind in ("python", "requirements"):
+            if source_file.kind in (*CODE_KINDS, "requirements"):
                 for config in self._finder.configs_above(source_file.path):
                     self._add_context(states, config, "config")
             if source_file.kind == "requirements":
@@ -208,9 +213,10 @@ class Engine:
         targets = handler_targets(functions)
         if self._needs_handler_facts(states):
             for module_path in targets:
-                if module_path.is_file():
-                    self._add_context(states, module_path, "python")
-        self._analyze_modules([s for s in states.values() if s.source_file.kind == "python"], run)
+                kind = classify(module_path)
+                if kind in CODE_KINDS and module_path.is_file():
+                    self._add_context(states, module_path, kind)
+        self._analyze_modules([s for s in states.values() if s.source_file.kind in CODE_KINDS], run)
         modules = {s.path: s.result.facts for s in states.values() if s.result.facts is not None}
         # One name resolution for the run: per-invocation findings and cross rules share it.
         reachability = Reachability(modules)
@@ -228,7 +234,7 @@ class Engine:
 
     def _needs_handler_facts(self, states: dict[Path, _FileState]) -> bool:
         checked = [s for s in states.values() if not s.source_file.context]
-        if any(s.source_file.kind == "python" for s in checked):
+        if any(s.source_file.kind in CODE_KINDS for s in checked):
             return True
         codes = frozenset().union(*(s.codes for s in states.values()))
         return bool(self.registry.of_kind(codes, CrossRule))
@@ -315,11 +321,12 @@ class Engine:
         for rule in self.registry.of_kind(state.codes, ParseErrorRule):
             state.diagnostics.append(rule().diagnose(failure))
 
-    # -- Python -----------------------------------------------------------------
+    # -- code -------------------------------------------------------------------
     def _analyze_modules(self, states: Sequence[_FileState], run: RunResult) -> None:
-        """Analyse the Python modules of a run: from the cache where it has them, the
-        others in worker processes when `jobs` and the amount of work warrant it, else
-        here. The results, and so the findings, are the same either way."""
+        """Analyse the code modules (Python, JavaScript, TypeScript) of a run: from the
+        cache where it has them, the others in worker processes when `jobs` and the
+        amount of work warrant it, else here. The results, and so the findings, are the
+        same either way."""
         todo: list[tuple[_FileState, ModuleTask, tuple[str, str] | None]] = []
         for state in states:
             source_file = state.source_file
@@ -344,7 +351,8 @@ class Engine:
                 if isinstance(cached, ModuleResult):
                     self._take_result(state, cached)
                     continue
-            todo.append((state, ModuleTask(state.display, data, source_file.settings, rules), key))
+            task = ModuleTask(state.display, data, source_file.settings, rules, source_file.kind)
+            todo.append((state, task, key))
         tasks = [task for _, task, _ in todo]
         workers = workers_for(self.jobs, tasks) if self.jobs > 1 and len(tasks) > 1 else 1
         outcomes: list[ModuleResult | BaseException]
@@ -369,7 +377,9 @@ class Engine:
         try:
             # Risky modules (deeply nested) are analysed in a child process, whose
             # crash costs that module an SL000 instead of the run (slint.isolation).
-            return shared_analyzer().analyze(task.path, task.data, task.settings, task.rule_classes)
+            return shared_analyzer().analyze(
+                task.path, task.data, task.settings, task.rule_classes, task.language
+            )
         except Exception as error:
             return error
 
@@ -393,7 +403,11 @@ class Engine:
             # Where a config names a module's handlers, they are its only entry points;
             # elsewhere the naming convention decides.
             named = targets.get(path)
-            handlers[path] = tuple(sorted(named)) if named else facts.convention_handlers
+            handlers[path] = (
+                tuple(sorted({handler_key(facts, name) for name in named}))
+                if named
+                else facts.convention_handlers
+            )
         # A deployed handler's imports resolve in its own code folder and layers.
         functions = [f for s in states.values() if s.app is not None for f in s.app.functions]
         reached = reachability.of_handlers(handlers, deployed_roots(functions))
@@ -544,7 +558,7 @@ class Engine:
                 continue
             if not target.source_file.context:
                 target.diagnostics.append(replace(diagnostic, fallback=None))
-            elif show_context and target.source_file.kind == "python":
+            elif show_context and target.source_file.kind in CODE_KINDS:
                 target.diagnostics.append(replace(diagnostic, fallback=None))
                 target.shown = True
 
@@ -556,8 +570,8 @@ class Engine:
             cross = {rule.code for rule in self.registry.of_kind(codes, CrossRule)}
             codes = codes & frozenset(cross)
         diagnostics = [d for d in state.diagnostics if d.code in codes or d.internal_error]
-        if state.source_file.kind == "python":
-            source, language = state.result.source, "python"
+        if state.source_file.kind in CODE_KINDS:
+            source, language = state.result.source, comment_language(state.path)
         else:
             source, language = state.text, "yaml"
         if source is None:
@@ -654,13 +668,15 @@ class _HandlerLinks:
         ] = {}
 
     def of_function(self, function: Function) -> LinkedHandler | None:
-        """The handler a config's function names (None: it names no Python handler)."""
+        """The handler a config's function names (None: it names no handler code)."""
         ref = function.handler_ref
-        if ref is None or not function.links_python:
+        if ref is None or function.language is None or ref.bundled:
             return None
         # Its imports resolve in the code folder and layers of this function.
         roots = next(iter(deployed_roots([function]).values()), ())
-        return self.of_handler(ref.module_path, ref.function, roots)
+        facts = self._modules.get(ref.module_path)
+        key = handler_key(facts, ref.function) if facts is not None else ref.function
+        return self.of_handler(ref.module_path, key, roots)
 
     def of_handler(
         self, module: Path, key: str, roots: tuple[ImportRoots, ...] = ()

@@ -87,6 +87,13 @@ def still_parses(path: Path, text: str) -> bool:
         except Exception:
             return False
         return True
+    from slint.javascript.grammar import grammar_of
+
+    grammar = grammar_of(path.name)
+    if grammar is not None:
+        from slint.javascript.grammar import parse
+
+        return not parse(text.encode("utf-8", "surrogatepass"), grammar).root_node.has_error
     from slint.app.yamlpos import YamlError, load
 
     try:

@@ -50,10 +50,10 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from slint.analysis import ModuleResult
 from slint.api import CodeRule, ParseFailure
 from slint.diagnostics import Location
 from slint.python.analyze import (
-    ModuleResult,
     analyze_module,
     analyze_source,
     decode_source,
@@ -73,6 +73,7 @@ class ModuleTask:
     data: bytes
     settings: Settings
     rule_classes: tuple[type[CodeRule], ...]
+    language: str = "python"  # `SourceFile.kind`: "python" or "javascript"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ class Reply:
 
 def run_task(task: ModuleTask) -> ModuleResult:
     """What a worker does with a task: exactly the in-process analysis."""
+    if task.language == "javascript":
+        from slint.javascript.analyze import analyze_javascript
+
+        return analyze_javascript(task.path, task.data, task.settings, task.rule_classes)
     return analyze_module(task.path, task.data, task.settings, task.rule_classes)
 
 
@@ -319,7 +324,14 @@ class ModuleAnalyzer:
         data: bytes,
         settings: Settings,
         rule_classes: Sequence[type[CodeRule]],
+        language: str = "python",
     ) -> ModuleResult:
+        if language == "javascript":
+            # tree-sitter's parser recovers from any input without recursing in C:
+            # JavaScript and TypeScript are analysed here.
+            from slint.javascript.analyze import analyze_javascript
+
+            return analyze_javascript(path, data, settings, rule_classes)
         source = read_module(path, data)
         if isinstance(source, ModuleResult):
             return source

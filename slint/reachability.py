@@ -16,6 +16,7 @@ folders above the importing module. Installed third-party packages are never ent
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from slint.app.model import Function
 from slint.discovery import InstalledPackages
-from slint.python.facts import FunctionFacts, ModuleFacts
+from slint.facts import FunctionFacts, ModuleFacts
 
 FunctionRef = tuple[Path, str]
 ClassRef = tuple[Path, str]  # a module and a class key in it ("Repo", "Outer.Inner")
@@ -177,14 +178,62 @@ class _Resolver:
     def locate(self, origin: Path, dotted: str, _depth: int = 0) -> tuple[Path, str] | None:
         """The project module that holds what `dotted` (as imported in `origin`) names,
         and its name there ("table", "Repo.get", "app"), following re-exports and
-        wildcard imports; None outside the project (or in an installed package)."""
+        wildcard imports; None outside the project (or in an installed package).
+
+        In a JavaScript module `dotted` is "<export path>@<specifier>" (`save@./db.js`,
+        `default.put@./db`): Node's resolution of a relative specifier, then the
+        module's `exports`."""
         key = (origin.parent, dotted)
         if key in self._located:
             return self._located[key]
         self._located[key] = None  # a re-export loop ends here
-        found = self._locate(origin, dotted, _depth)
+        facts = self.modules.get(origin)
+        if facts is not None and facts.language == "javascript":
+            found = self._locate_javascript(origin, dotted, _depth)
+        else:
+            found = self._locate(origin, dotted, _depth)
         self._located[key] = found
         return found
+
+    def _locate_javascript(self, origin: Path, ref: str, depth: int) -> tuple[Path, str] | None:
+        export_path, _, specifier = ref.partition("@")
+        module = javascript_module(origin, specifier, self.modules)
+        if module is None or self.project.third_party(module):
+            return None
+        return self._export(module, export_path, depth)
+
+    def _export(self, module: Path, export_path: str, depth: int) -> tuple[Path, str] | None:
+        """The function (or class) `export_path` of a JavaScript module names."""
+        facts = self.modules[module]
+        head, _, rest = export_path.partition(".")
+        target = facts.exports.get(export_path)
+        if target is not None:
+            head, rest = export_path, ""  # members of exported objects have entries
+        else:
+            target = facts.exports.get(head)
+        if target is None or target.startswith("value:"):
+            if head == "default" and rest:
+                # `import db from "./db.js"; db.put()`: the default export is an object
+                # (`module.exports = { put }`, `export default { put }`).
+                return self._export(module, rest, depth)
+            if export_path in facts.functions:
+                return module, export_path
+            if depth < _MAX_DEPTH:
+                for name, star in facts.exports.items():
+                    if name.startswith("*") and star.startswith("ext:"):
+                        inner = star[4:].partition("@")[2]
+                        found = self.locate(module, f"{export_path}@{inner}", depth + 1)
+                        if found is not None:
+                            return found
+            return None
+        kind, _, value = target.partition(":")
+        if kind == "local":
+            return module, f"{value}.{rest}" if rest else value
+        if kind == "ext" and depth < _MAX_DEPTH:
+            inner_path, _, specifier = value.partition("@")
+            joined = f"{inner_path}.{rest}" if rest else inner_path
+            return self.locate(module, f"{joined}@{specifier}", depth + 1)
+        return None
 
     def _locate(self, origin: Path, dotted: str, depth: int) -> tuple[Path, str] | None:
         level = len(dotted) - len(dotted.lstrip("."))
@@ -219,6 +268,10 @@ class _Resolver:
         """The project modules an import in `origin` loads: each package on the way
         (`a/__init__.py` for `import a.b`), the module, and the submodules a `from`
         import names (`from . import models`); none in installed packages."""
+        facts = self.modules.get(origin)
+        if facts is not None and facts.language == "javascript":
+            loads = javascript_module(origin, module, self.modules)
+            return [loads] if loads is not None and not self.project.third_party(loads) else []
         parts = [part for part in module.split(".") if part]
         if not level and parts and parts[0] not in self.project.names:
             return []
@@ -563,6 +616,61 @@ class _Resolver:
                 if app is not None:
                     self._includes.setdefault(app, []).append((module, router))
         return self._routes, self._includes
+
+
+# What Node's resolver (and TypeScript's, for sources a build compiles) tries for a
+# relative specifier without an extension, in order.
+_JAVASCRIPT_EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".jsx")
+# TypeScript sources import each other by the name of the JavaScript they compile to.
+_COMPILED_FROM = {
+    ".js": (".ts", ".tsx"),
+    ".jsx": (".tsx",),
+    ".mjs": (".mts",),
+    ".cjs": (".cts",),
+}
+
+
+def javascript_module(
+    origin: Path, specifier: str, modules: Mapping[Path, ModuleFacts]
+) -> Path | None:
+    """The project module a relative `specifier` imported in `origin` loads (None for a
+    package, or a file that is not among `modules`)."""
+    if not specifier.startswith(("./", "../", "/")) and specifier not in (".", ".."):
+        return None
+    base = Path(os.path.normpath(origin.parent / specifier))
+    candidates: list[Path] = []
+    suffix = base.suffix
+    if suffix in _COMPILED_FROM or suffix in _JAVASCRIPT_EXTENSIONS:
+        candidates.append(base)
+        candidates.extend(base.with_suffix(other) for other in _COMPILED_FROM.get(suffix, ()))
+    candidates.extend(base.parent / f"{base.name}{ext}" for ext in _JAVASCRIPT_EXTENSIONS)
+    candidates.extend(base / f"index{ext}" for ext in _JAVASCRIPT_EXTENSIONS)
+    return next((candidate for candidate in candidates if candidate in modules), None)
+
+
+def export_target(facts: ModuleFacts, name: str) -> str | None:
+    """What the export path `name` of a JavaScript module is (an entry of
+    `ModuleFacts.exports`), looked up in the module and then in its default export, as
+    Node's runtime looks up a handler; None when the module does not export it."""
+    for path in (name, f"default.{name}"):
+        target = facts.exports.get(path)
+        if target is not None:
+            return target
+        head, _, rest = path.partition(".")
+        if rest:
+            target = facts.exports.get(head, "")
+            if target.startswith("local:"):
+                return f"{target}.{rest}"
+    return None
+
+
+def handler_key(facts: ModuleFacts, name: str) -> str:
+    """The key of the function a config's handler name denotes in a module: the name
+    itself in Python; in JavaScript the function the export it names is."""
+    if facts.language != "javascript":
+        return name
+    target = export_target(facts, name)
+    return target[6:] if target is not None and target.startswith("local:") else name
 
 
 def _is_class(facts: ModuleFacts, name: str) -> bool:

@@ -36,6 +36,10 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".slint_cache",
     "build",
     "dist",
+    # Bundler output: serverless-esbuild, serverless-webpack, serverless-plugin-typescript.
+    ".esbuild",
+    ".webpack",
+    ".build",
 )
 
 

@@ -1,8 +1,8 @@
 """Inline suppressions: `# slint: ignore[SL101, SL2]` or `# slint: ignore`.
 
 The comment suppresses findings on its own line, or, when it stands alone on a
-line, on the next line that holds code. One mechanism serves Python and YAML:
-only the way comments are found differs.
+line, on the next line that holds code. One mechanism serves Python, YAML and JavaScript/TypeScript
+(`// slint: ignore[SL101]`): only the way comments are found differs.
 """
 
 from __future__ import annotations
@@ -12,11 +12,16 @@ import re
 import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from slint.diagnostics import Diagnostic, Edit, Location
 from slint.fixes import apply_edits, split_lines, text_lines
 
 _DIRECTIVE = re.compile(r"#\s*slint:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.I)
+# `// slint: ignore[SL101]` or `/* slint: ignore[SL101] */` in JavaScript and TypeScript.
+_JS_DIRECTIVE = re.compile(r"(?://+|/\*+)\s*slint:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.I)
+# The `language` of JavaScript and TypeScript sources: their tree-sitter grammar.
+JAVASCRIPT_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 _QUICK = re.compile(r"slint:\s*ignore", re.I)
 
 
@@ -71,14 +76,60 @@ def _comments_yaml(source: str) -> Iterator[tuple[int, int, str]]:
             yield row, start, line[start:]
 
 
+def _comments_javascript(source: str, grammar: str) -> Iterator[tuple[int, int, str]]:
+    """(row, 0-based column, text) of every comment, from the tree-sitter tree (a `//`
+    in a string, template literal or regular expression is no comment)."""
+    from slint.javascript.grammar import Positions, parse
+
+    data = source.encode("utf-8", "surrogatepass")
+    positions = Positions(data)
+    stack = [parse(data, grammar).root_node]
+    found: list[tuple[int, int, str]] = []
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            start = positions.start(node)
+            found.append((start.row, start.column - 1, positions.text(node)))
+            continue
+        stack.extend(node.children)
+    yield from sorted(found)
+
+
+def _comments(source: str, language: str) -> Iterator[tuple[int, int, str]]:
+    if language == "python":
+        return _comments_python(source)
+    if language in JAVASCRIPT_LANGUAGES:
+        return _comments_javascript(source, language)
+    return _comments_yaml(source)
+
+
+def comment_language(path: PurePath) -> str:
+    """The `language` argument of `parse_suppressions` for a file."""
+    if path.suffix == ".py":
+        return "python"
+    from slint.javascript.grammar import grammar_of
+
+    return grammar_of(path.name) or "yaml"
+
+
+def _comment_line(line: str, language: str) -> bool:
+    """Does the line hold a comment only (so a suppression above looks past it)?"""
+    stripped = line.lstrip()
+    if language in JAVASCRIPT_LANGUAGES:
+        return stripped.startswith(("//", "/*", "*"))
+    return stripped.startswith("#")
+
+
 def parse_suppressions(source: str, language: str) -> list[Suppression]:
+    """The suppression comments of `source`: `language` is "python", "yaml", or a
+    JavaScript grammar (`JAVASCRIPT_LANGUAGES`)."""
     if _QUICK.search(source) is None:
         return []
     lines = text_lines(source)
-    comments = _comments_python(source) if language == "python" else _comments_yaml(source)
+    directive = _JS_DIRECTIVE if language in JAVASCRIPT_LANGUAGES else _DIRECTIVE
     found: list[Suppression] = []
-    for row, column, text in comments:
-        match = _DIRECTIVE.search(text)
+    for row, column, text in _comments(source, language):
+        match = directive.search(text)
         if match is None:
             continue
         codes: tuple[str, ...] | None = None
@@ -87,11 +138,13 @@ def parse_suppressions(source: str, language: str) -> list[Suppression]:
             if not codes or "ALL" in codes:
                 codes = None
         target = row
-        if not lines[row - 1][:column].strip():
+        line = lines[row - 1]
+        after = line[column + len(text) :] if "\n" not in text and "\r" not in text else ""
+        if not line[:column].strip() and not after.strip():
             # Alone on its line: it applies to the next line that holds code.
             target = row + 1
             while target <= len(lines) and (
-                not lines[target - 1].strip() or lines[target - 1].lstrip().startswith("#")
+                not lines[target - 1].strip() or _comment_line(lines[target - 1], language)
             ):
                 target += 1
         location = Location(row, column + 1 + match.start())
@@ -154,21 +207,23 @@ def suppression_edit(source: str, row: int, code: str, language: str) -> Edit | 
         if suppression.location.row == row and suppression.target_line == row:
             if _covers(suppression, code):
                 return None  # already silenced there
-            match = _DIRECTIVE.match(content, suppression.location.column - 1)
+            directive = _JS_DIRECTIVE if language in JAVASCRIPT_LANGUAGES else _DIRECTIVE
+            match = directive.match(content, suppression.location.column - 1)
             if match is not None and match.group(1) is not None:
                 at = Location(row, match.end(1) + 1)
                 separator = ", " if match.group(1).strip() else ""
                 candidates.append((Edit.insertion(at, separator + code), row))
+    mark = "//" if language in JAVASCRIPT_LANGUAGES else "#"
     kept = content.rstrip()
     if kept.strip():
         trailing = Edit(
             Location(row, len(kept) + 1),
             Location(row, len(content) + 1),
-            f"  # slint: ignore[{code}]",
+            f"  {mark} slint: ignore[{code}]",
         )
         candidates.append((trailing, row))
     indent = content[: len(content) - len(content.lstrip())]
-    above = Edit.insertion(Location(row, 1), f"{indent}# slint: ignore[{code}]{ending}")
+    above = Edit.insertion(Location(row, 1), f"{indent}{mark} slint: ignore[{code}]{ending}")
     candidates.append((above, row + 1))
     for edit, target in candidates:
         fixed = apply_edits(source, [edit])
@@ -206,6 +261,8 @@ def _same_meaning(before: str, after: str, language: str) -> bool:
             return ast.dump(ast.parse(after)) == tree
         except (SyntaxError, ValueError):
             return tree is None
+    if language in JAVASCRIPT_LANGUAGES:
+        return _javascript_tokens(before, language) == _javascript_tokens(after, language)
     from slint.app.yamlpos import YamlError, load
 
     try:
@@ -219,3 +276,23 @@ def _same_meaning(before: str, after: str, language: str) -> bool:
 
 
 _UNPARSABLE = object()
+
+
+def _javascript_tokens(source: str, grammar: str) -> list[tuple[str, bytes]] | None:
+    """The tokens of a JavaScript source without its comments (None: it has errors)."""
+    from slint.javascript.grammar import parse
+
+    data = source.encode("utf-8", "surrogatepass")
+    root = parse(data, grammar).root_node
+    if root.has_error:
+        return None
+    tokens: list[tuple[str, bytes]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            continue
+        if not node.children:
+            tokens.append((node.type, data[node.start_byte : node.end_byte]))
+        stack.extend(reversed(node.children))
+    return tokens

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from slint.app.model import Function
 from slint.app.sniff import config_kind
-from slint.facts import EMPTY, Behaviour
-from slint.python.facts import FunctionFacts, ModuleFacts
+from slint.facts import EMPTY, Behaviour, FunctionFacts, ModuleFacts
 
 
 @dataclass
@@ -106,6 +105,7 @@ def handler_targets(functions: list[Function]) -> dict[Path, set[str]]:
     targets: dict[Path, set[str]] = {}
     for function in functions:
         ref = function.handler_ref
-        if ref is not None and function.links_python:
+        # A bundle (a CDK asset's esbuild output) is build output, not the project's code.
+        if ref is not None and function.language is not None and not ref.bundled:
             targets.setdefault(ref.module_path, set()).add(ref.function)
     return targets

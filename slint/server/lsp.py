@@ -42,7 +42,7 @@ from slint.files import MAX_FILE_BYTES
 from slint.fixer import MAX_ROUNDS, FixBreaksParse, Source, fix_text, still_parses
 from slint.fixes import apply_edits, line_offsets, text_lines
 from slint.registry import Registry, RegistryError
-from slint.suppression import suppression_edit
+from slint.suppression import comment_language, suppression_edit
 
 LOG = logging.getLogger("slint.server")
 
@@ -56,7 +56,23 @@ _SEVERITIES = {
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
 # The files a check may concern; any other document is left alone.
-_CHECKED_SUFFIXES = (".py", ".pyi", ".yml", ".yaml", ".json", ".template", ".txt")
+_CHECKED_SUFFIXES = (
+    ".py",
+    ".pyi",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".template",
+    ".txt",
+    ".js",
+    ".mjs",
+    ".cjs",
+    ".jsx",
+    ".ts",
+    ".mts",
+    ".cts",
+    ".tsx",
+)
 # Files whose change on disk may change findings of open documents.
 _WATCHED = (
     "**/pyproject.toml",
@@ -486,7 +502,7 @@ def _comment_language(path: Path) -> str | None:
         return "python"
     if path.suffix == ".json":
         return None
-    return "yaml"
+    return comment_language(path)
 
 
 def _document_bytes(path: Path, text: str) -> bytes:

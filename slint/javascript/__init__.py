@@ -1,0 +1,1 @@
+"""The JavaScript and TypeScript front end: module facts from tree-sitter trees."""
