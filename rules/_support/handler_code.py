@@ -19,7 +19,7 @@ from pathlib import Path
 
 from slint.app.model import Function
 from slint.discovery import display_path
-from slint.python.facts import FunctionFacts
+from slint.facts import FunctionFacts
 
 from .config import function_resource
 
@@ -136,6 +136,31 @@ def has_project_handler(function: Function) -> bool:
         return False
     module = function.handler.value.rpartition(".")[0].replace("/", ".").lstrip(".")
     return module.split(".")[0] not in PROVIDED_MODULES
+
+
+# Node.js handlers that a layer provides (`/opt/nodejs/node_modules/datadog-lambda-js/
+# handler.handler`) or that the runtime finds in `node_modules` through `require.resolve`.
+PROVIDED_NODE_PACKAGES = frozenset(
+    {"datadog-lambda-js", "newrelic-lambda-wrapper", "@lumigo/tracer", "@thundra/core"}
+)
+
+
+def has_project_node_handler(function: Function) -> bool:
+    """A zip-packaged function with a Node.js runtime whose handler module should be in
+    the project (not a layer's wrapper, a package in node_modules, or build output)."""
+    if function.language != "node" or not function.has_code_link:
+        return False
+    handler = function.handler.value
+    if not isinstance(handler, str) or handler.startswith("/opt/"):
+        return False
+    if _packaged_elsewhere(function) or code_dir_of(function) is None:
+        return False
+    if _web_adapter(function):
+        return False
+    folders = handler.replace("\\", "/").split("/")[:-1]
+    if "node_modules" in folders or any(folder in BUILD_FOLDERS for folder in folders):
+        return False
+    return not any(package in handler for package in PROVIDED_NODE_PACKAGES)
 
 
 # -- module-level bindings ----------------------------------------------------------------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from textwrap import dedent
 
@@ -8,11 +8,13 @@ from slint.api import CrossRule, Invalid, Severity, Valid
 from slint.app.model import Function
 from slint.app.project import LinkedHandler
 from slint.diagnostics import Diagnostic
+from slint.reachability import export_target
 from slint.settings import Settings
 
 from .._support.handler_code import (
     code_dir_of,
     has_project_handler,
+    has_project_node_handler,
     module_bindings,
     parse_module,
     relative_display,
@@ -33,6 +35,10 @@ def _compiled_variant(module: Path) -> bool:
         return False
 
 
+# An "export" that is a file extension: `Handler: index.js` names a file.
+_FILE_SUFFIXES = frozenset({"js", "mjs", "cjs", "ts", "mts", "cts"})
+
+
 def _looked_for(candidates: Iterable[Path], base: Path) -> str:
     shown = list(dict.fromkeys(relative_display(path, base) for path in candidates))
     if len(shown) == 1:
@@ -45,9 +51,15 @@ class HandlerNotFound(CrossRule):
     ## What it does
     Checks that the handler a config names exists: the module file (relative to the
     serverless.yml folder, a SAM `CodeUri`, a CloudFormation `Code` folder or a CDK
-    asset folder) and the function in it. Only functions with a Python runtime are
-    checked; container images, inline code (`InlineCode`, `ZipFile`), code in S3 and
-    prebuilt artifacts are skipped.
+    asset folder) and the function in it. Python runtimes: the module (`pkg/mod.py` or
+    `pkg/mod/__init__.py`) and its function. Node.js runtimes: the file the runtime
+    loads (`src/users.create` names `src/users.js`, `.mjs` or `.cjs`, or the TypeScript
+    source a declared build compiles: serverless-esbuild and other build plugins, the
+    Serverless Framework v4, SAM `BuildMethod: esbuild` with its `EntryPoints`) and its
+    export `create` (also in the default export, as the runtime looks it up).
+    Container images, inline code (`InlineCode`, `ZipFile`), code in S3, prebuilt
+    artifacts and layers' wrapper handlers are skipped; a CDK bundle is only checked
+    to exist.
 
     ## Why is this bad?
     The deployment succeeds, and then every invocation fails: Lambda reports
@@ -99,6 +111,9 @@ class HandlerNotFound(CrossRule):
     def check_function(
         self, function: Function, handler: LinkedHandler | None, settings: Settings
     ) -> Iterable[Diagnostic]:
+        if has_project_node_handler(function):
+            yield from self._check_node(function, handler)
+            return
         if not has_project_handler(function):
             return
         value = function.handler.value
@@ -156,7 +171,127 @@ class HandlerNotFound(CrossRule):
             "the function",
         )
 
+    def _check_node(
+        self, function: Function, handler: LinkedHandler | None
+    ) -> Iterator[Diagnostic]:
+        value = function.handler.value
+        assert isinstance(value, str)
+        ref = function.handler_ref
+        subject = f"handler `{value}` of function `{function.name}`"
+        if ref is None:
+            if ".." in value.split("/"):
+                problem = "goes up a folder (`..`), which the Node.js runtime refuses"
+            else:
+                problem = "is not of the form `path/module.export`"
+            yield self.at_setting(
+                function.handler,
+                f"{subject} {problem}: every invocation fails; write the module path "
+                "relative to the code folder, a dot, and the exported function "
+                "(`src/orders.create`)",
+            )
+            return
+        if ref.function in _FILE_SUFFIXES:
+            yield self.at_setting(
+                function.handler,
+                f"{subject} names a file, not an export: Lambda loads module "
+                f"`{value.rpartition('.')[0]}` and looks for an export `{ref.function}` in "
+                "it, and every invocation fails; write `module.export` (`index.handler`)",
+            )
+            return
+        if not ref.module_path.is_file():
+            base = function.app.directory
+            code_dir = code_dir_of(function)
+            if code_dir is not None and not code_dir.is_dir():
+                missing = f"its code folder {relative_display(code_dir, base)}/ does not exist"
+            elif ref.entry_points and ref.module_path not in ref.entry_points:
+                entries = _looked_for(ref.entry_points, base)
+                missing = (
+                    f"no esbuild entry point builds `{relative_display(ref.module_path, base)}` "
+                    f"(`EntryPoints`: {entries})"
+                )
+            else:
+                candidates = ref.candidates or (ref.module_path,)
+                missing = f"module not found, looked for {_looked_for(candidates, base)}"
+            yield self.at_setting(
+                function.handler,
+                f"{subject}: {missing}; every invocation would fail with "
+                "Runtime.ImportModuleError: fix the path or move the module",
+            )
+            return
+        if ref.bundled or handler is None or handler.facts is None:
+            return  # a bundle is build output; a module that does not parse is SL000's
+        facts = handler.facts
+        if export_target(facts, ref.function) is not None:
+            return
+        if any(name.startswith("*") for name in facts.exports):
+            return  # `export * from "./impl.js"` may provide it
+        yield self.at_setting(
+            function.handler,
+            f"{subject}: {handler.display} has no export `{ref.function}`; every "
+            "invocation would fail with Runtime.HandlerNotFound: fix the name or export "
+            f"the function (`export const {ref.function.rpartition('.')[2]} = async "
+            "(event) => {...}`)",
+        )
+
     valid = (
+        # Node.js: ESM, CommonJS (also through the default export), TypeScript that
+        # serverless-esbuild builds, SAM esbuild entry points relative to CodeUri.
+        Valid(
+            dedent("""\
+                service: users
+                plugins:
+                  - serverless-esbuild
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  create:
+                    handler: src/users.create
+                  list:
+                    handler: src/legacy.list
+                  remove:
+                    handler: src/typed.remove
+                  nested:
+                    handler: src/routes.users.get
+                """),
+            filename="serverless.yml",
+            files={
+                "src/users.mjs": "export async function create(event) {\n  return {};\n}\n",
+                "src/legacy.js": "const list = async () => [];\nmodule.exports = { list };\n",
+                "src/typed.ts": "export const remove = async (event: unknown) => ({});\n",
+                "src/routes.js": "exports.users = { get: async () => ({}) };\n",
+            },
+        ),
+        Valid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Orders:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: orders/
+                      Handler: app.handler
+                      Runtime: nodejs22.x
+                    Metadata:
+                      BuildMethod: esbuild
+                      BuildProperties:
+                        EntryPoints:
+                          - src/app.ts
+                  Tracing:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: orders/
+                      Handler: /opt/nodejs/node_modules/datadog-lambda-js/handler.handler
+                      Runtime: nodejs22.x
+                """),
+            filename="template.yaml",
+            files={
+                "orders/src/app.ts": (
+                    "export default { handler: async (event: unknown) => ({}) };\n"
+                ),
+            },
+        ),
         Valid(
             dedent("""\
                 service: orders
@@ -230,11 +365,11 @@ class HandlerNotFound(CrossRule):
                   Runtime:
                     Type: String
                 Resources:
-                  Node:
+                  Java:
                     Type: AWS::Serverless::Function
                     Properties:
-                      Runtime: nodejs20.x
-                      Handler: index.handler
+                      Runtime: java21
+                      Handler: com.example.App::handleRequest
                       CodeUri: web/
                   Image:
                     Type: AWS::Serverless::Function
@@ -366,6 +501,66 @@ class HandlerNotFound(CrossRule):
         ),
     )
     invalid = (
+        # Node.js: the module exists, the export does not.
+        Invalid(
+            dedent("""\
+                service: users
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  create:
+                    handler: src/users.create
+                """),
+            filename="serverless.yml",
+            files={"src/users.mjs": "export const createUser = async (event) => ({});\n"},
+            line=7,
+            column=5,
+            message="src/users.mjs has no export `create`",
+        ),
+        # Node.js: no .js, .mjs or .cjs file (a TypeScript source needs a build step,
+        # which version 3 of the framework does not have without a plugin).
+        Invalid(
+            dedent("""\
+                service: users
+                frameworkVersion: "3"
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  create:
+                    handler: src/users.create
+                """),
+            filename="serverless.yml",
+            files={"src/users.ts": "export const create = async (event: unknown) => ({});\n"},
+            line=8,
+            column=5,
+            message="looked for src/users.js, src/users.mjs or src/users.cjs",
+        ),
+        # SAM esbuild: the handler names an output that no entry point builds.
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Orders:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: ./
+                      Handler: orders.handler
+                      Runtime: nodejs22.x
+                    Metadata:
+                      BuildMethod: esbuild
+                      BuildProperties:
+                        EntryPoints:
+                          - src/app.ts
+                """),
+            filename="template.yaml",
+            files={"src/app.ts": "export const handler = async () => ({});\n"},
+            line=8,
+            column=7,
+            message="no esbuild entry point builds",
+        ),
         # The function is not in the module.
         Invalid(
             dedent("""\

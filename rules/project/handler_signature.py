@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from textwrap import dedent
 
@@ -9,7 +10,8 @@ from slint.api import CrossRule, Invalid, Severity, Valid
 from slint.app.model import Function
 from slint.app.project import LinkedHandler
 from slint.diagnostics import Diagnostic, Location
-from slint.python.facts import ModuleFacts
+from slint.facts import ModuleFacts
+from slint.reachability import export_target
 from slint.settings import Settings
 
 from .._support.config import where
@@ -19,6 +21,7 @@ from .._support.handler_code import (
     find_class,
     find_function,
     has_project_handler,
+    has_project_node_handler,
     module_bindings,
     parse_module,
     signature_problem,
@@ -41,6 +44,13 @@ class HandlerSignature(CrossRule):
     `Metrics`, `event_source`, `event_parser`, `idempotent`, ...) or supply extra
     parameters (aws-embedded-metrics `@metric_scope` passes `metrics`). A handler with
     a decorator slint does not know is not checked.
+
+    For Node.js handlers it checks the export the config names: an export that is not
+    a function (an object, a string, a class) is an error; so is a callback-style
+    handler on `nodejs24.x` or later (a third parameter, which the runtime takes for a
+    callback, or `context.done/succeed/fail`), which that runtime refuses; an `async`
+    handler that also calls its callback is a warning. Response-streaming handlers
+    (`awslambda.streamifyResponse`) take three parameters and are fine.
 
     ## Why is this bad?
     The deployment succeeds and every invocation fails. The runtime does not await a
@@ -93,6 +103,10 @@ class HandlerSignature(CrossRule):
     ) -> Iterable[Diagnostic]:
         if handler is None or not handler.exists or handler.facts is None:
             return
+        if handler.facts.language == "javascript":
+            if has_project_node_handler(function):
+                yield from self._check_node(function, handler, handler.facts)
+            return
         ref = function.handler_ref
         if ref is None or not has_project_handler(function):
             return
@@ -110,6 +124,40 @@ class HandlerSignature(CrossRule):
             location,
             f"handler `{ref.function}` (named by {config}) {message}",
             length=length,
+        )
+
+    def _check_node(
+        self, function: Function, handler: LinkedHandler, facts: ModuleFacts
+    ) -> Iterator[Diagnostic]:
+        ref = function.handler_ref
+        if ref is None or ref.bundled:
+            return
+        target = export_target(facts, ref.function)
+        if target is None:
+            return  # SL001's business
+        key = (handler.module_path, ref.function)
+        if key in self._reported:
+            return
+        config = where(function.handler)
+        found = _node_problem(function, facts, ref.function, target)
+        if found is None:
+            return
+        location, length, message, severity = found
+        self._reported.add(key)
+        if location is None:
+            yield self.at_setting(
+                function.handler,
+                f"handler `{ref.function}` of function `{function.name}` exported by "
+                f"{handler.display} {message}",
+                severity=severity,
+            )
+            return
+        yield self.at(
+            handler.display,
+            location,
+            f"handler `{ref.function}` (named by {config}) {message}",
+            length=length,
+            severity=severity,
         )
 
     def _problem(
@@ -376,6 +424,45 @@ class HandlerSignature(CrossRule):
                     """)
             },
         ),
+        # Node.js: async handlers on nodejs24.x; a callback handler on nodejs20.x (which
+        # still runs it); response streaming takes three parameters; a wrapped handler.
+        Valid(
+            dedent("""\
+                service: hooks
+                provider:
+                  name: aws
+                  runtime: nodejs24.x
+                functions:
+                  status:
+                    handler: status.handler
+                  stream:
+                    handler: stream.handler
+                  wrapped:
+                    handler: wrapped.handler
+                  legacy:
+                    handler: legacy.handler
+                    runtime: nodejs20.x
+                """),
+            filename="serverless.yml",
+            files={
+                "status.mjs": "export const handler = async (event, context) => ({ ok: 1 });\n",
+                "stream.mjs": dedent("""\
+                    export const handler = awslambda.streamifyResponse(
+                      async (event, responseStream, context) => {
+                        responseStream.end("ok");
+                      },
+                    );
+                    """),
+                "wrapped.js": dedent("""\
+                    const middy = require("@middy/core");
+                    const base = async (event) => ({ ok: 1 });
+                    exports.handler = middy(base);
+                    """),
+                "legacy.js": dedent("""\
+                    exports.handler = (event, context, callback) => callback(null, "ok");
+                    """),
+            },
+        ),
         # Not Python: a Node.js handler with one parameter is fine.
         Valid(
             dedent("""\
@@ -392,6 +479,95 @@ class HandlerSignature(CrossRule):
         ),
     )
     invalid = (
+        # Node.js 24: a callback handler fails every invocation.
+        Invalid(
+            dedent("""\
+                service: hooks
+                provider:
+                  name: aws
+                  runtime: nodejs24.x
+                functions:
+                  status:
+                    handler: status.handler
+                """),
+            filename="serverless.yml",
+            files={
+                "status.js": dedent("""\
+                    exports.handler = function (event, context, callback) {
+                      callback(null, { statusCode: 200, body: "ok" });
+                    };
+                    """),
+            },
+            line=1,
+            column=9,
+            message="no longer supports callback handlers",
+        ),
+        # `context.succeed` is the older callback style.
+        Invalid(
+            dedent("""\
+                service: hooks
+                provider:
+                  name: aws
+                  runtime: nodejs24.x
+                functions:
+                  status:
+                    handler: status.handler
+                """),
+            filename="serverless.yml",
+            files={
+                "status.mjs": dedent("""\
+                    export function handler(event, context) {
+                      context.succeed({ statusCode: 200 });
+                    }
+                    """),
+            },
+            line=1,
+            column=17,
+            message="ends with `context.done/succeed/fail`",
+        ),
+        # async and a callback: the first to finish wins (any runtime).
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Status:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: src/
+                      Handler: status.handler
+                      Runtime: nodejs20.x
+                """),
+            filename="template.yaml",
+            files={
+                "src/status.mjs": dedent("""\
+                    export const handler = async (event, context, callback) => {
+                      const body = await load(event);
+                      callback(null, { statusCode: 200, body });
+                    };
+                    """),
+            },
+            line=1,
+            column=14,
+            message="is `async` and also calls its callback",
+        ),
+        # The export is an object, not a function.
+        Invalid(
+            dedent("""\
+                service: hooks
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  status:
+                    handler: status.handler
+                """),
+            filename="serverless.yml",
+            files={"status.cjs": "module.exports.handler = { name: 'status' };\n"},
+            line=7,
+            column=5,
+            message="is an object, not a function",
+        ),
         Invalid(
             dedent("""\
                 service: orders
@@ -562,6 +738,101 @@ class HandlerSignature(CrossRule):
             message="requires 1 keyword-only parameter that Lambda never passes",
         ),
     )
+
+
+# Exports that are certainly not callable (`value:<kind>` of `ModuleFacts.exports`); a
+# call's result, an instance or a member may be a function.
+_NOT_CALLABLE = {
+    "object": "an object",
+    "string": "a string",
+    "number": "a number",
+    "array": "an array",
+    "boolean": "a boolean",
+    "null": "null",
+    "undefined": "undefined",
+    "regex": "a regular expression",
+    "class": "a class (which the runtime calls without `new`)",
+}
+# The first Node.js runtime that refuses callback-style handlers.
+_NO_CALLBACKS_FROM = 24
+_CONTEXT_CALLBACKS = frozenset({"done", "succeed", "fail"})
+
+
+def _node_major(function: Function) -> int | None:
+    runtime = function.runtime.value
+    if not isinstance(runtime, str):
+        return None
+    match = re.fullmatch(r"nodejs(\d+)\.x", runtime.strip())
+    return int(match.group(1)) if match else None
+
+
+def _node_problem(
+    function: Function, facts: ModuleFacts, name: str, target: str
+) -> tuple[Location | None, int, str, Severity | None] | None:
+    """What is wrong with a Node.js handler export: (where, length, message, severity
+    when not the rule's); no location for an export whose definition the facts do not
+    place (reported at the config's handler)."""
+    kind, _, value = target.partition(":")
+    if kind == "value":
+        what = _NOT_CALLABLE.get(value)
+        if what is None:
+            return None
+        return (
+            None,
+            0,
+            f"is {what}, not a function: every invocation fails with "
+            "Runtime.HandlerNotFound; export the function itself",
+            None,
+        )
+    if kind != "local":
+        return None
+    handler = facts.functions.get(value)
+    if handler is None:
+        return None
+    span = handler.behaviour.span
+    location = span.start if span is not None else Location(handler.line, 1)
+    length = (span.end.column - span.start.column) if span is not None else 0
+    if any(d.endswith("streamifyResponse()") for d in handler.decorators):
+        return None  # a response-streaming handler takes (event, responseStream, context)
+    callback = handler.positional[2] if len(handler.positional) >= 3 else None
+    context = handler.positional[1] if len(handler.positional) >= 2 else None
+    calls = handler.behaviour.calls
+    calls_callback = callback is not None and any(
+        call.receiver is None and call.name == callback for call in calls
+    )
+    context_callback = context is not None and any(
+        call.method in _CONTEXT_CALLBACKS
+        and call.receiver is not None
+        and call.receiver.text == context
+        for call in calls
+    )
+    major = _node_major(function)
+    callback_style = handler.required_positional >= 3 or context_callback
+    if callback_style and major is not None and major >= _NO_CALLBACKS_FROM:
+        if context_callback and handler.required_positional < 3:
+            how = f"ends with `{context}.done/succeed/fail`"
+        elif calls_callback:
+            how = f"answers through its callback `{callback}`"
+        else:
+            how = f"takes a third parameter (`{callback}`), which makes it callback-style"
+        return (
+            location,
+            length,
+            f"{how}: the {function.runtime.value} runtime no longer supports callback "
+            "handlers, and every invocation fails; make it `async` and return the result "
+            "(`export const handler = async (event, context) => {...}`)",
+            None,
+        )
+    if handler.is_async and calls_callback:
+        return (
+            location,
+            length,
+            f"is `async` and also calls its callback `{callback}`: whichever finishes "
+            "first (the returned promise or the callback) decides the response, and the "
+            "other is lost; return the result and drop the callback",
+            Severity.WARNING,
+        )
+    return None
 
 
 def _serialisable(cls: ast.ClassDef) -> bool:
