@@ -118,7 +118,7 @@ def test_sarif_without_findings_is_valid_and_lists_the_rules(tmp_path: Path) -> 
     assert list(sarif_validator().iter_errors(report)) == []
     (run,) = report["runs"]
     assert run["results"] == []
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [f"SL10{n}" for n in range(1, 10)]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [f"SL1{n:02}" for n in range(1, 11)]
 
 
 def test_rule_docs_url_gives_json_url_and_sarif_help_uri(project: Path) -> None:

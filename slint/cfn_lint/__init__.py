@@ -68,6 +68,7 @@ NOT_IN_CFN_LINT: Mapping[str, str] = MappingProxyType(
         "SL003": ("cfn-lint checks resource properties against the same schemas itself (E3xxx)"),
         "SL102": "reported in the handler code",
         "SL103": "reported in the handler code",
+        "SL110": "reported in the handler code",
         "SL201": "reported in the handler code",
         "SL206": "reported in the handler code",
         "SL207": "reported in the handler code",

@@ -55,6 +55,8 @@ FILES = {
     "images/template.yaml": TEMPLATE,
     "images/src/app.py": "def lambda_handler(event, context):\n    return {}\n",
     "images/src/api.py": "def handle(event, context):\n    return {}\n",
+    # The Node.js function's handler exists (SL001 checks Node.js handlers too).
+    "legacy/index.js": "exports.handler = async (event) => ({});\n",
 }
 
 
