@@ -143,3 +143,37 @@ def test_a_config_alone_shows_the_cross_findings_it_causes_in_its_handlers(
     # The handler alone gets the same finding from the config found above it.
     result = _try_repo(project, pre_commit_home, "worker.py")
     assert _findings(result.stdout) == ["worker.py:1:5: SL206"]
+
+
+NODE_CONFIG = dedent("""\
+    service: hooks
+    provider:
+      name: aws
+      runtime: nodejs24.x
+      timeout: 10
+    functions:
+      status:
+        handler: src/status.handler
+    """)
+
+
+def test_javascript_handlers_are_checked_with_their_config(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    # The hook passes JavaScript and TypeScript files: a callback handler on nodejs24.x
+    # (SL002 with the config's runtime) and a syntax error in a TypeScript file.
+    project = _project(
+        tmp_path,
+        {
+            "serverless.yml": NODE_CONFIG,
+            "src/status.js": (
+                "exports.handler = function (event, context, callback) {\n"
+                "  callback(null, { statusCode: 200 });\n"
+                "};\n"
+            ),
+            "src/util.ts": "export const f = (x: number => x;\n",
+        },
+    )
+    result = _try_repo(project, pre_commit_home, "src/status.js", "src/util.ts")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert _findings(result.stdout) == ["src/status.js:1:9: SL002", "src/util.ts:1:16: SL000"]
