@@ -266,6 +266,46 @@ async def test_a_broken_document_gets_a_parse_error_and_the_server_goes_on(
     assert codes(await published(client, uri, lambda found: codes(found) == ["SL101"])) == ["SL101"]
 
 
+NODE_CONFIG = """\
+service: hooks
+provider:
+  name: aws
+  runtime: nodejs24.x
+  timeout: 10
+functions:
+  status:
+    handler: status.handler
+"""
+NODE_HANDLER = """\
+exports.handler = function (event, context, callback) {
+  callback(null, { statusCode: 200 });
+};
+"""
+
+
+async def test_a_javascript_handler_gets_findings_ignore_actions_and_parse_errors(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    write_tree(tmp_path, {"serverless.yml": NODE_CONFIG, "status.js": NODE_HANDLER})
+    uri = open_document(client, tmp_path / "status.js", NODE_HANDLER, "javascript")
+    # A callback handler on nodejs24.x, which the config (never opened) says.
+    (diagnostic,) = await published(client, uri, bool)
+    assert diagnostic.code == "SL002"
+    assert diagnostic.range.start == position(0, 8)
+    assert "serverless.yml:8" in diagnostic.message
+    actions = await code_actions(client, uri, diagnostic.range)
+    (ignore,) = [a for a in actions if a.title == "Ignore SL002 for this line"]
+    fixed = apply_text_edits(NODE_HANDLER, edits_of(ignore, uri))
+    assert fixed.splitlines()[0].endswith("{  // slint: ignore[SL002]")
+    change_document(client, uri, 2, fixed)
+    await published(client, uri, lambda found: not found)
+    # A syntax error is an SL000 where tree-sitter finds it.
+    change_document(client, uri, 3, "exports.handler = async (event => {\n};\n")
+    (broken,) = await published(client, uri, lambda found: codes(found) == ["SL000"])
+    assert broken.range.start == position(0, 24)
+    assert broken.severity == types.DiagnosticSeverity.Error
+
+
 # -- cross findings follow edits on either side ----------------------------------------------
 async def test_a_config_change_updates_the_findings_of_the_handler_it_names(
     client: LanguageClient, tmp_path: Path
