@@ -293,3 +293,30 @@ def test_requires_of_a_command_line_run_never_load_on_lambda() -> None:
         ("@aws-sdk/client-s3", False),
         ("@aws-sdk/client-sts", True),
     ]
+
+
+def test_a_class_without_a_constructor_runs_its_field_initializers_in_an_implicit_one() -> None:
+    module = facts(
+        """\
+        import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+        export class Repo {
+          client = new DynamoDBClient({});
+          static shared = new DynamoDBClient({});
+          save = async (item) => this.client.send(item);
+        }
+        export class Plain {
+          get() { return 1; }
+        }
+        export const handler = async (event) => new Repo().save(event);
+        """
+    )
+    implicit = module.functions["Repo.constructor"]
+    assert (implicit.name, implicit.line, implicit.positional) == ("constructor", 2, ())
+    [made] = implicit.behaviour.calls
+    assert made.name == "@aws-sdk/client-dynamodb.DynamoDBClient"
+    assert made.span.start == Location(3, 12)
+    assert "Plain.constructor" not in module.functions
+    assert module.functions["handler"].calls == ("local:Repo.save", "local:Repo.constructor")
+    # The static initializer runs once, when the module loads.
+    assert [c.span.start.row for c in module.module_behaviour.calls] == [4]
+    assert module.exports["Repo"] == "value:class"

@@ -752,8 +752,10 @@ def test_once_guards_keep_lazy_clients_out_of_call_references() -> None:
     assert function(module, "getClient").calls == ()
     assert function(module, "other").calls == ()
     assert function(module, "everyTime").calls == ("ext:makeClient@./clients.js",)
-    # Behaviour keeps the calls: only the per-invocation references drop them.
-    assert len(function(module, "getClient").behaviour.calls) == 2
+    # Behaviour keeps the calls, marked `once`: only the per-invocation references drop them.
+    assert [c.once for c in function(module, "getClient").behaviour.calls] == [True, True]
+    assert [c.once for c in function(module, "other").behaviour.calls] == [True]
+    assert [c.once for c in function(module, "everyTime").behaviour.calls] == [False, False]
 
 
 def test_callbacks_belong_to_the_function_that_passes_them() -> None:

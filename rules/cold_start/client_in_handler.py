@@ -3,17 +3,27 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from textwrap import dedent
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
-from slint.diagnostics import Applicability, Edit, Fix, Location
+from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from slint.facts import Call, FunctionFacts, Value
+from slint.javascript import sdk
+from slint.javascript.module import Source
 from slint.python.context import FixBuilder, ModuleContext, Positions, dotted_name
 
 from .._support.statements import inner_statements
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
 
 # Qualified constructor name -> what it builds.
 CONSTRUCTORS: dict[str, str] = {
@@ -139,6 +149,130 @@ def constructed_kind(qualified: str | None) -> str | None:
     return None
 
 
+# -- JavaScript and TypeScript ----------------------------------------------------------
+
+# Node.js database, cache and search clients, by the qualified name of what makes them
+# (`new Pool(...)` from "pg", `mysql.createPool(...)` from "mysql2/promise").
+JS_CONNECTIONS: dict[str, str] = {
+    "pg.Pool": "PostgreSQL connection pool",
+    "pg.Client": "PostgreSQL connection",
+    "pg.native.Pool": "PostgreSQL connection pool",
+    "pg.native.Client": "PostgreSQL connection",
+    "postgres": "PostgreSQL connection pool",
+    **{
+        f"{package}.{factory}": kind
+        for package in ("mysql", "mysql2", "mysql2/promise")
+        for factory, kind in (
+            ("createConnection", "MySQL connection"),
+            ("createPool", "MySQL connection pool"),
+            ("createPoolCluster", "MySQL connection pool"),
+        )
+    },
+    "ioredis": "Redis client",
+    "ioredis.Redis": "Redis client",
+    "ioredis.Cluster": "Redis cluster client",
+    "ioredis.Redis.Cluster": "Redis cluster client",
+    "redis.createClient": "Redis client",
+    "redis.createCluster": "Redis cluster client",
+    "@redis/client.createClient": "Redis client",
+    "mongodb.MongoClient": "MongoDB client",
+    "mongodb.MongoClient.connect": "MongoDB client",
+    "mongoose.createConnection": "MongoDB connection",
+    "@prisma/client.PrismaClient": "Prisma client",
+    "knex": "Knex connection pool",
+    "knex.knex": "Knex connection pool",
+    "sequelize": "Sequelize connection pool",
+    "sequelize.Sequelize": "Sequelize connection pool",
+    "@elastic/elasticsearch.Client": "Elasticsearch client",
+    "@opensearch-project/opensearch.Client": "OpenSearch client",
+}
+# Names of JS_CONNECTIONS that are a package's own export: a function of the module
+# that happens to share the name is no such client.
+_JS_BARE_PACKAGES = frozenset(name for name in JS_CONNECTIONS if "." not in name)
+# Methods that end the life of a Node.js client or connection.
+_JS_CLOSERS = frozenset({"end", "close", "quit", "disconnect", "destroy", "$disconnect"})
+# Expressions that hand on the value they wrap (`await`, TypeScript's casts, grouping).
+_JS_WRAPPERS = frozenset(
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+    }
+)
+_JS_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "function",
+    }
+)
+
+
+def js_client_kind(name: str) -> str | None:
+    """What a JavaScript construction or call named `name` (`Call.name`) builds, if it
+    is an AWS SDK client or a connection object: "AWS SDK client" for a v3
+    `new S3Client(...)` (or the aggregated `new S3(...)`), "DynamoDB document client" for
+    lib-dynamodb's `DynamoDBDocumentClient.from(...)` and SDK v2's `DocumentClient`,
+    "AWS SDK v2 client" for `new AWS.S3()`, and the kinds of JS_CONNECTIONS."""
+    kind = JS_CONNECTIONS.get(name)
+    if kind is not None:
+        return kind
+    service = sdk.client_service(name)
+    if service is None:
+        return None
+    if service == sdk.DOCUMENT_SERVICE:
+        return "DynamoDB document client"
+    if name.startswith(sdk.V3_PREFIX):
+        package, _, class_name = name.partition(".")
+        suffix = package[len(sdk.V3_PREFIX) :].replace("-", "").lower()
+        # The client class, or the aggregated client named like the package.
+        if class_name.endswith("Client") or class_name.lower() == suffix:
+            return "AWS SDK client"
+        return None
+    return "AWS SDK v2 client" if sdk.is_v2(name) else None
+
+
+def _within(inner: Call, outer: Call) -> bool:
+    return outer.span.start <= inner.span.start and inner.span.end <= outer.span.end
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "AEIOU" else f"a {kind}"
+
+
+def _shown(code: str, limit: int = 60) -> str:
+    """A construction as a message shows it: whole when short, else `new X(...)`."""
+    flat = " ".join(code.split())
+    if len(flat) <= limit:
+        return flat
+    head = flat.partition("(")[0]
+    return f"{head}(...)" if len(head) <= limit else head[: limit - 3] + "..."
+
+
+def _invocation_input(value: Value, function: FunctionFacts, depth: int) -> str | None:
+    """The parameter (or the value read from one) that a value of `function` comes
+    from, through its local names (`const region = event.region`); None for a value
+    that is the same on every invocation (literals, `process.env`, module-level names)."""
+    if value.event_path is not None:
+        return value.event_path
+    behaviour = function.behaviour
+    for name in value.names:
+        root = name.partition(".")[0].partition("[")[0]
+        if root in function.positional or root in behaviour.parameters:
+            return name
+        local = behaviour.local(root)
+        if local is not None and depth < 4 and local.names != value.names:
+            found = _invocation_input(local, function, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
 def _bindings(module: cst.Module, source: str, name: str) -> int:
     """How many statements of the module bind `name`, in any scope (a `global` or
     `nonlocal` counts twice). Walks statements only, not expressions: a walrus or a
@@ -225,6 +359,22 @@ class ClientInHandler(CodeRule):
     counts only if its branch sets the state it tests: `if DEBUG: ... else:
     client = ...` runs on every invocation.
 
+    In JavaScript and TypeScript handlers it reports AWS SDK v3 clients (`new
+    S3Client(...)` from `@aws-sdk/client-*`, also the aggregated `new S3(...)`),
+    lib-dynamodb's `DynamoDBDocumentClient.from(...)`, SDK v2 clients (`new AWS.S3()`,
+    `new AWS.DynamoDB.DocumentClient()`, `aws-sdk/clients/*`) and connections: `new
+    Pool` / `new Client` of `pg`, `createConnection` / `createPool` of `mysql` and
+    `mysql2` (also `mysql2/promise`), `new Redis` of `ioredis`, `createClient` of
+    `redis`, `new MongoClient` and `MongoClient.connect`, `new PrismaClient`,
+    `knex(...)`, `new Sequelize(...)`, `postgres(...)` and the Elasticsearch and
+    OpenSearch clients, in the handler or in a function of the project it reaches
+    (also through `require` and ES module imports). Not reported there: module scope,
+    top-level `await` included; the lazy pattern (`client ??= new S3Client({})`, `||=`,
+    `if (!client) { client = ... }`, `client || (client = ...)`, `client = client ??
+    ...`, an early `if (client) return client;`, a `Map` cache filled behind `if
+    (!clients.has(key))`, a class's static field); a factory called only at module
+    scope; code under `if (require.main === module)`.
+
     ## Why is this bad?
     A Lambda execution environment serves many invocations one after another and
     keeps module-level state between them. A client built inside the handler pays,
@@ -279,6 +429,13 @@ class ClientInHandler(CodeRule):
     nothing and keep the move: a psycopg2 connection's `with conn:` is a transaction
     (it commits and leaves the connection open), and boto3 clients are no context
     managers.
+
+    For JavaScript and TypeScript the fix is display-only for now: it names the
+    declaration to move to module scope (`const s3 = new S3Client({})`, with the local
+    names its arguments read), or says why moving it is not enough: the function
+    closes the client (`await db.end()`), its arguments come from the event (keep one
+    client per value in a module-level cache), or a factory returns it (create one at
+    module scope and return that).
     """
 
     code = "SL101"
@@ -444,6 +601,131 @@ class ClientInHandler(CodeRule):
                 """
             ),
         ),
+        # JavaScript: a client made at module scope.
+        Valid(
+            dedent(
+                """\
+                import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";
+
+                const s3 = new S3Client({});
+
+                export const handler = async (event) => {
+                  return s3.send(new GetObjectCommand({ Bucket: "media", Key: event.key }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # TypeScript: the lazy pattern, `??=` on module-level state.
+        Valid(
+            dedent(
+                """\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+
+                let documents: DynamoDBDocumentClient | undefined;
+
+                export const handler = async (event: { id: string }) => {
+                  documents ??= DynamoDBDocumentClient.from(new DynamoDBClient({}));
+                  return documents.send(new GetCommand({ TableName: "t", Key: { id: event.id } }));
+                };
+                """
+            ),
+            filename="handler.ts",
+        ),
+        # CommonJS: `if (!pool)` sets the module-level pool once per environment.
+        Valid(
+            dedent(
+                """\
+                const { Pool } = require("pg");
+
+                let pool;
+
+                function db() {
+                  if (!pool) {
+                    pool = new Pool({ connectionString: process.env.DSN, max: 1 });
+                  }
+                  return pool;
+                }
+
+                exports.handler = async function (event, context) {
+                  return (await db().query("select 1")).rows;
+                };
+                """
+            ),
+            filename="handler.js",
+        ),
+        # Top-level `await`: the connection is made while the module loads.
+        Valid(
+            dedent(
+                """\
+                import { MongoClient } from "mongodb";
+
+                const mongo = await MongoClient.connect(process.env.MONGO_URL);
+
+                export const handler = async (event) => {
+                  return mongo.db("shop").collection("orders").findOne({ _id: event.id });
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # A factory called only at module scope.
+        Valid(
+            dedent(
+                """\
+                import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+
+                function makeQueue() {
+                  return new SQSClient({ maxAttempts: 2 });
+                }
+
+                const sqs = makeQueue();
+
+                export const handler = async (event) => {
+                  await sqs.send(new SendMessageCommand({ QueueUrl: "q", MessageBody: "m" }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # One client per region, kept in a module-level Map.
+        Valid(
+            dedent(
+                """\
+                import { S3Client } from "@aws-sdk/client-s3";
+
+                const clients = new Map<string, S3Client>();
+
+                function s3For(region: string): S3Client {
+                  if (!clients.has(region)) {
+                    clients.set(region, new S3Client({ region }));
+                  }
+                  return clients.get(region)!;
+                }
+
+                export const handler = async (event: { region: string }) => {
+                  return s3For(event.region).config.region();
+                };
+                """
+            ),
+            filename="handler.ts",
+        ),
+        # A local run (`node handler.js`) never happens on Lambda.
+        Valid(
+            dedent(
+                """\
+                const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
+
+                exports.handler = async (event, context) => ({ ok: true });
+
+                if (require.main === module) {
+                  new STSClient({}).send(new GetCallerIdentityCommand({})).then(console.log);
+                }
+                """
+            ),
+            filename="handler.js",
+        ),
     )
     invalid = (
         Invalid(
@@ -608,13 +890,239 @@ class ClientInHandler(CodeRule):
             line=6,
             column=22,
         ),
+        Invalid(
+            dedent(
+                """\
+                import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";
+
+                export const handler = async (event) => {
+                  const s3 = new S3Client({});
+                  return s3.send(new GetObjectCommand({ Bucket: "media", Key: event.key }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=4,
+            column=14,
+            message="`new S3Client({})` builds an AWS SDK client on every invocation",
+        ),
+        Invalid(
+            dedent(
+                """\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+
+                export const handler = async (event: { id: string }): Promise<void> => {
+                  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+                  await documents.send(new PutCommand({ TableName: "t", Item: { id: event.id } }));
+                };
+                """
+            ),
+            filename="handler.ts",
+            line=5,
+            column=21,
+            message="builds a DynamoDB document client on every invocation",
+        ),
+        # SDK v2 in a helper the handler calls: reported in the helper.
+        Invalid(
+            dedent(
+                """\
+                const AWS = require("aws-sdk");
+
+                function table() {
+                  return new AWS.DynamoDB.DocumentClient();
+                }
+
+                exports.handler = async (event, context) => {
+                  return table().get({ TableName: "t", Key: { id: event.id } }).promise();
+                };
+                """
+            ),
+            filename="handler.js",
+            line=4,
+            column=10,
+            message="runs on every invocation of handler `handler`",
+        ),
+        # A connection in a handler that only serverless.yml names.
+        Invalid(
+            dedent(
+                """\
+                import mysql from "mysql2/promise";
+
+                export const listOrders = async (event) => {
+                  const connection = await mysql.createConnection(process.env.DATABASE_URL);
+                  const [rows] = await connection.query("select * from orders");
+                  return rows;
+                };
+                """
+            ),
+            filename="src/orders.mjs",
+            files={
+                "serverless.yml": dedent(
+                    """\
+                    service: shop
+                    provider:
+                      name: aws
+                      runtime: nodejs20.x
+                    functions:
+                      list:
+                        handler: src/orders.listOrders
+                    """
+                ),
+            },
+            line=4,
+            column=28,
+            message="`mysql.createConnection(process.env.DATABASE_URL)` builds a MySQL connection",
+        ),
+        Invalid(
+            dedent(
+                """\
+                import Redis from "ioredis";
+
+                export const handler = async (event: { key: string }) => {
+                  const redis = new Redis(process.env.REDIS_URL!);
+                  return redis.get(event.key);
+                };
+                """
+            ),
+            filename="handler.ts",
+            line=4,
+            column=17,
+            message="builds a Redis client",
+        ),
     )
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
         super().__init__(ctx)
         # (function key, name or `self.attr`) -> how that function ends what the name
         # holds, in source order; read once the traversal is over, by the fix builders.
         self._endings: dict[tuple[str, str], list[_Ending]] = {}
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+
+    def check_javascript(
+        self, module: JavaScriptModule
+    ) -> Iterable[Diagnostic | PendingDiagnostic]:
+        """Clients built in a function: each is pending on that function, which the
+        engine keeps when a handler runs it on every invocation. Module-level code
+        (`module_behaviour`, top-level `await` included) and calls under a
+        once-per-environment guard (`Call.once`) are never per invocation."""
+        facts = module.facts
+        source: Source | None = None
+        for key, function in facts.functions.items():
+            reported: list[Call] = []
+            for call in function.behaviour.calls:
+                if call.once:
+                    continue
+                kind = js_client_kind(call.name)
+                if kind is None:
+                    continue
+                if call.name in _JS_BARE_PACKAGES and call.name in facts.functions:
+                    continue  # the module's own function of that name
+                if any(_within(call, outer) for outer in reported):
+                    continue  # `DynamoDBDocumentClient.from(new DynamoDBClient({}))`: one
+                reported.append(call)
+                if source is None:
+                    source = Source(module.data, module.tree)
+                written = _shown(source.text(call.span))
+                message = (
+                    f"`{written}` builds {_article(kind)} on every invocation: create it once "
+                    "at module scope (or lazily, `client ??= ...`) so that warm invocations "
+                    "reuse it and its connections"
+                )
+                fix = Fix(
+                    Applicability.DISPLAY_ONLY,
+                    self._js_advice(source, function, call, kind, written),
+                )
+                diagnostic = self.make_diagnostic(
+                    module.path, call.span.start, call.span.end, message, fix=fix
+                )
+                yield PendingDiagnostic(key, diagnostic)
+
+    def _js_advice(
+        self, source: Source, function: FunctionFacts, call: Call, kind: str, written: str
+    ) -> str:
+        """How to hoist the construction, as a display-only fix says it: the statement
+        to move, or why moving it is not enough (the function closes the client, its
+        arguments come from the invocation, it is returned from a factory)."""
+        lazy = f"`client ??= {written.partition('(')[0]}(...)`"
+        generic = f"Create it once at module scope (or lazily: {lazy}) and reuse it"
+        behaviour = function.behaviour
+        for argument in call.arguments:
+            shown = _invocation_input(argument.value, function, 0)
+            if shown is not None:
+                return (
+                    f"Its arguments depend on the invocation (`{shown}`): keep one {kind} per "
+                    "distinct value in a module-level cache (`clients[key] ??= ...`) and reuse it"
+                )
+        node = source.node(call.span)
+        if node is None:
+            return generic
+        holder = node
+        while holder.parent is not None and holder.parent.type in _JS_WRAPPERS:
+            holder = holder.parent
+        parent = holder.parent
+        if parent is None:
+            return generic
+        if parent.type == "return_statement" or (
+            parent.type == "arrow_function" and parent.child_by_field_name("body") == holder
+        ):
+            return (
+                f"`{function.name}` returns a new {kind} on every call: create one at module "
+                f"scope and return that, or cache it ({lazy})"
+            )
+        bound: str | None = None
+        statement: Node | None = None
+        if parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                bound = source.data[name.start_byte : name.end_byte].decode()
+                statement = parent.parent
+        elif parent.type == "assignment_expression":
+            left = parent.child_by_field_name("left")
+            if left is not None:
+                bound = " ".join(source.data[left.start_byte : left.end_byte].decode().split())
+        if bound is None:
+            return generic
+        for closing in behaviour.calls:
+            receiver = closing.receiver
+            if closing.method in _JS_CLOSERS and receiver is not None and receiver.text == bound:
+                code = _shown(source.text(closing.span))
+                return (
+                    f"`{function.name}` closes `{bound}` (`{code}`, line {closing.span.line}), "
+                    f"so warm invocations would get a closed {kind} from module scope: keep "
+                    f"one there and drop the `{closing.method}()`"
+                )
+        if (
+            statement is not None
+            and statement.type in ("lexical_declaration", "variable_declaration")
+            and statement.parent is not None
+            and statement.parent.type == "statement_block"
+            and statement.parent.parent is not None
+            and statement.parent.parent.type in _JS_FUNCTIONS
+        ):
+            code = _shown(
+                source.data[statement.start_byte : statement.end_byte].decode(errors="replace"),
+                limit=80,
+            ).rstrip(";")
+            needed = sorted(
+                {
+                    root
+                    for argument in call.arguments
+                    for root in (n.partition(".")[0] for n in argument.value.names)
+                    if behaviour.local(root) is not None
+                }
+            )
+            also = (
+                " (and the local names it reads: " + ", ".join(f"`{n}`" for n in needed) + ")"
+                if needed
+                else ""
+            )
+            return (
+                f"Move `{code}` to module scope{also}, after the imports, and reuse `{bound}` "
+                "on every invocation"
+            )
+        return generic
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from textwrap import dedent
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
-from slint.diagnostics import Applicability, Edit, Fix, Location
+from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from slint.facts import Call, FunctionFacts, ModuleFacts, Value
+from slint.javascript.behaviour import string_value
+from slint.javascript.module import Source
 from slint.python.context import (
     FixBuilder,
     ModuleContext,
@@ -19,6 +24,11 @@ from slint.python.context import (
 
 from .._support.statements import inner_statements
 from .client_in_handler import constructed_kind
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
 
 # SDK operations that fetch configuration or secrets: method -> (service, what it
 # fetches, keyword sets one of which a boto3 call of it carries). The keywords decide
@@ -123,6 +133,93 @@ _MAX_AGE = 300
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
 
 
+# -- JavaScript and TypeScript ----------------------------------------------------------
+
+# Calls that read a whole file whose path is their first argument ("node:" and a default
+# import's ".default" left out of the name).
+_JS_FILE_READERS = frozenset(
+    {
+        "fs.readFileSync",
+        "fs.readFile",
+        "fs.promises.readFile",
+        "fs/promises.readFile",
+        *(
+            f"fs-extra.{name}"
+            for name in ("readFileSync", "readFile", "readJson", "readJsonSync", "readJSON")
+        ),
+    }
+)
+# Calls that turn constant paths into constant paths.
+_JS_PATH_CALLS = frozenset(
+    {
+        *(f"path.{name}" for name in ("join", "resolve", "normalize", "dirname")),
+        *(f"path.posix.{name}" for name in ("join", "resolve", "normalize", "dirname")),
+        "url.fileURLToPath",
+        "URL",
+    }
+)
+# Names that hold the module's own place in the package.
+_JS_PACKAGE_NAMES = frozenset({"__dirname", "__filename"})
+_JS_PACKAGE_MEMBERS = frozenset(
+    {"import.meta.url", "import.meta.dirname", "import.meta.filename", "process.cwd"}
+)
+# Operations that change a parameter or secret (see `_WRITERS`), as boto3 names them.
+_JS_WRITERS = {
+    "ssm": frozenset(
+        {"put_parameter", "delete_parameter", "delete_parameters", "label_parameter_version"}
+    ),
+    "secretsmanager": frozenset(
+        {"put_secret_value", "update_secret", "update_secret_version_stage", "rotate_secret"}
+    ),
+}
+# Powertools for AWS Lambda (TypeScript): the cached function for each fetch.
+_JS_POWERTOOLS = {
+    "get_parameter": ("getParameter", "ssm"),
+    "get_parameters": ("getParametersByName", "ssm"),
+    "get_parameters_by_path": ("getParameters", "ssm"),
+    "get_secret_value": ("getSecret", "secrets"),
+    "get_configuration": ("getAppConfig", "appconfig"),
+    "start_configuration_session": ("getAppConfig", "appconfig"),
+    "get_latest_configuration": ("getAppConfig", "appconfig"),
+}
+# Expressions a fetched value goes through on its way to a name (`JSON.parse((await
+# sm.send(...)).SecretString)`).
+_JS_VALUE_PARENTS = frozenset(
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "member_expression",
+        "subscript_expression",
+        "call_expression",
+        "arguments",
+        "template_substitution",
+        "template_string",
+        "binary_expression",
+        "ternary_expression",
+        "object",
+        "pair",
+        "array",
+    }
+)
+_JS_FUNCTION_NODES = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+    }
+)
+_JS_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
+_JS_STATE_MUTATORS = frozenset({"set", "push", "add", "unshift"})
+_JS_MAX_AGE_SECONDS = 300
+
+
 @dataclass
 class _Candidate:
     node: cst.Call
@@ -174,6 +271,23 @@ class InitPerInvocation(CodeRule):
     `get_secret(os.environ["SECRET_ARN"])`); only the handler's event, records
     and values computed from them count as request data.
 
+    In JavaScript and TypeScript handlers it reports the same operations through
+    the AWS SDK v3 (`ssm.send(new GetParameterCommand({...}))`,
+    `GetSecretValueCommand`, `GetParametersCommand`, `GetParametersByPathCommand`,
+    AppConfig's `GetConfigurationCommand` and AppConfig Data's
+    `StartConfigurationSessionCommand` / `GetLatestConfigurationCommand`) and SDK v2
+    (`ssm.getParameter(params).promise()`), and a package file read on every
+    invocation (`fs.readFileSync` / `readFile` / `fs.promises.readFile` /
+    `fs-extra`'s `readJson` of a constant path: a literal, `path.join(__dirname,
+    "config.json")`, `new URL("./config.json", import.meta.url)`,
+    `${process.env.LAMBDA_TASK_ROOT}/...`). The same exceptions apply: module scope
+    (top-level `await` included), the lazy pattern (`config ??= await ...`, `if
+    (!config) { config = ... }`, an early `if (cached) return cached;`), a result
+    stored into module-level state in the same function, a name from the event,
+    one version of a secret, a service whose values the module writes. Powertools for
+    TypeScript's `getParameter` / `getSecret` / `getAppConfig` cache by themselves, and
+    a `require("./config.json")` is loaded once by Node.js: neither is reported.
+
     ## Why is this bad?
     A Lambda execution environment keeps module-level state between invocations.
     A parameter, a secret or a configuration file read in the handler costs a
@@ -217,9 +331,16 @@ class InitPerInvocation(CodeRule):
     `get_parameters_by_name`, `get_app_config`) with `max_age`. A package file gets
     the advice to read it once at module scope.
 
+    For JavaScript and TypeScript the suggestion is in the message: the Powertools
+    for TypeScript function that caches the value (`getParameter(name, { maxAge: 300
+    })` from `@aws-lambda-powertools/parameters/ssm`, `getSecret` from `.../secrets`,
+    `getAppConfig` from `.../appconfig`), or a module-level variable filled once; a
+    package file gets the advice to read it once at module scope.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html
     - https://docs.powertools.aws.dev/lambda/python/latest/utilities/parameters/
+    - https://docs.powertools.aws.dev/lambda/typescript/latest/features/parameters/
     """
 
     code = "SL104"
@@ -315,6 +436,109 @@ class InitPerInvocation(CodeRule):
                 """
             ),
         ),
+        # JavaScript: fetched while the module loads (top-level `await`).
+        Valid(
+            dedent(
+                """\
+                import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
+
+                const ssm = new SSMClient({});
+                const { Parameter } = await ssm.send(new GetParameterCommand({ Name: "/app/url" }));
+
+                export const handler = async (event) => ({ url: Parameter.Value });
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # TypeScript: the lazy pattern on module-level state.
+        Valid(
+            dedent(
+                """\
+                import {
+                  GetSecretValueCommand,
+                  SecretsManagerClient,
+                } from "@aws-sdk/client-secrets-manager";
+
+                const secrets = new SecretsManagerClient({});
+                let apiKey: string | undefined;
+
+                export const handler = async (event: unknown) => {
+                  apiKey ??= (
+                    await secrets.send(new GetSecretValueCommand({ SecretId: process.env.KEY_ARN }))
+                  ).SecretString;
+                  return { ok: Boolean(apiKey) };
+                };
+                """
+            ),
+            filename="handler.ts",
+        ),
+        # A cache with an expiry: the early return guards the fetch, which fills it.
+        Valid(
+            dedent(
+                """\
+                const { SSMClient, GetParameterCommand } = require("@aws-sdk/client-ssm");
+
+                const ssm = new SSMClient({});
+                let cached;
+                let fetchedAt = 0;
+
+                async function config() {
+                  if (cached && Date.now() - fetchedAt < 60000) return cached;
+                  const result = await ssm.send(new GetParameterCommand({ Name: "/app/config" }));
+                  cached = JSON.parse(result.Parameter.Value);
+                  fetchedAt = Date.now();
+                  return cached;
+                }
+
+                exports.handler = async (event, context) => (await config()).greeting;
+                """
+            ),
+            filename="handler.js",
+        ),
+        # Powertools for TypeScript caches parameters itself.
+        Valid(
+            dedent(
+                """\
+                import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
+
+                export const handler = async (event: unknown) => {
+                  const url = await getParameter("/app/url", { maxAge: 300 });
+                  return { url };
+                };
+                """
+            ),
+            filename="handler.ts",
+        ),
+        # The name comes from the request: request data, not configuration.
+        Valid(
+            dedent(
+                """\
+                import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
+
+                const ssm = new SSMClient({});
+
+                export const handler = async (event) => {
+                  const name = `/tenants/${event.pathParameters.tenant}/plan`;
+                  return ssm.send(new GetParameterCommand({ Name: name }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # A package file read once at module scope.
+        Valid(
+            dedent(
+                """\
+                const fs = require("fs");
+                const path = require("path");
+
+                const template = fs.readFileSync(path.join(__dirname, "template.html"), "utf8");
+
+                exports.handler = async (event) => template.replace("{name}", event.name);
+                """
+            ),
+            filename="handler.js",
+        ),
     )
     invalid = (
         Invalid(
@@ -408,9 +632,89 @@ class InitPerInvocation(CodeRule):
             column=13,
             message="AppConfig",
         ),
+        Invalid(
+            dedent(
+                """\
+                import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
+
+                const ssm = new SSMClient({});
+
+                export const handler = async (event) => {
+                  const result = await ssm.send(new GetParameterCommand({ Name: "/app/url" }));
+                  return { url: result.Parameter.Value };
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=6,
+            column=24,
+            message="`ssm.send(new GetParameterCommand(...))` fetches an SSM parameter",
+        ),
+        # A helper the handler calls on every invocation.
+        Invalid(
+            dedent(
+                """\
+                import {
+                  GetSecretValueCommand,
+                  SecretsManagerClient,
+                } from "@aws-sdk/client-secrets-manager";
+
+                const secrets = new SecretsManagerClient({});
+
+                async function apiKey(): Promise<string> {
+                  const { SecretString } = await secrets.send(
+                    new GetSecretValueCommand({ SecretId: process.env.API_KEY_ARN }),
+                  );
+                  return SecretString ?? "";
+                }
+
+                export const handler = async (event: unknown) => ({ key: (await apiKey()).length });
+                """
+            ),
+            filename="handler.ts",
+            line=9,
+            column=34,
+            message="runs on every invocation of handler `handler`",
+        ),
+        # SDK v2.
+        Invalid(
+            dedent(
+                """\
+                const AWS = require("aws-sdk");
+
+                const ssm = new AWS.SSM();
+
+                exports.handler = async (event, context) => {
+                  const flags = await ssm.getParameter({ Name: "/app/flags" }).promise();
+                  return JSON.parse(flags.Parameter.Value);
+                };
+                """
+            ),
+            filename="handler.js",
+            line=6,
+            column=23,
+            message="`ssm.getParameter(...)` fetches an SSM parameter",
+        ),
+        Invalid(
+            dedent(
+                """\
+                import { readFileSync } from "node:fs";
+                import { join } from "node:path";
+
+                export const handler = async (event) => {
+                  const rates = JSON.parse(readFileSync(join(import.meta.dirname, "rates.json")));
+                  return rates[event.currency];
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=5,
+            column=28,
+            message="reads the package file",
+        ),
     )
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
         super().__init__(ctx)
         # Module-level names bound to an SDK client: name -> service ("" when unknown).
         self._module_clients: dict[str, str] = {}
@@ -430,6 +734,36 @@ class InitPerInvocation(CodeRule):
         self._parameters_taken = False  # `parameters` is bound to something else
         self._last_import: cst.CSTNode | None = None
         self._managed_services: frozenset[str] = frozenset()
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    def check_javascript(
+        self, module: JavaScriptModule
+    ) -> Iterable[Diagnostic | PendingDiagnostic]:
+        """SSM, Secrets Manager and AppConfig fetches through the SDK (v3 commands, v2
+        methods) and reads of a package file, in functions and outside a
+        once-per-environment guard: each pending on its function, which the engine keeps
+        when a handler runs it on every invocation. The exceptions of the Python reading
+        apply: a name from the request, one version of a secret, a service whose values
+        the module writes, a result stored into module-level state (a cache fill)."""
+        reader = _JsReader(module)
+        for key, function in module.facts.functions.items():
+            for call in function.behaviour.calls:
+                if call.once:
+                    continue
+                found = reader.fetch(call, function) or reader.file_read(call, function)
+                if found is None:
+                    continue
+                message, advice = found
+                if reader.stored(call):
+                    continue
+                diagnostic = self.make_diagnostic(
+                    module.path,
+                    call.span.start,
+                    call.span.end,
+                    message,
+                    fix=Fix(Applicability.DISPLAY_ONLY, advice),
+                )
+                yield PendingDiagnostic(key, diagnostic)
 
     # -- module-level facts, read once ---------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -1142,3 +1476,375 @@ def _module_qualified(final: dict[str, str], func: cst.BaseExpression) -> str | 
     if bound is None or bound.startswith("<"):
         return written
     return f"{bound}.{rest}" if rest else bound
+
+
+class _JsReader:
+    """SL104's reading of one JavaScript or TypeScript module."""
+
+    def __init__(self, module: JavaScriptModule) -> None:
+        self.module = module
+        self.facts: ModuleFacts = module.facts
+        self._source: Source | None = None
+        self._state: set[str] | None = None
+        # Services whose values the module also writes.
+        behaviours = [module.facts.module_behaviour] + [
+            function.behaviour for function in module.facts.functions.values()
+        ]
+        self.managed = frozenset(
+            service
+            for service, writers in _JS_WRITERS.items()
+            for behaviour in behaviours
+            for call in behaviour.calls
+            if call.method in writers and _service(call) in (service, None)
+        )
+
+    @property
+    def source(self) -> Source:
+        if self._source is None:
+            self._source = Source(self.module.data, self.module.tree)
+        return self._source
+
+    # -- SDK fetches -------------------------------------------------------------------
+    def fetch(self, call: Call, function: FunctionFacts) -> tuple[str, str] | None:
+        known = _FETCHES.get(call.method)
+        if known is None or not call.name.endswith("." + call.method):
+            return None
+        services, what, keyword_sets = known
+        service = _service(call)
+        if service is not None:
+            if service not in services:
+                return None
+        else:
+            # A client slint cannot see (`x.getParameter(params).promise()`): the input
+            # must be the operation's.
+            keywords = {a.keyword for a in call.arguments if a.keyword is not None}
+            if "**" in keywords or not any(set(needed) <= keywords for needed in keyword_sets):
+                return None
+        if services & self.managed:
+            return None
+        if any(call.has_keyword(keyword) for keyword in _VERSION_KEYWORDS):
+            return None
+        if any(_from_request(argument.value, function) for argument in call.arguments):
+            return None
+        written = _short(call.display or call.name)
+        message = (
+            f"`{written}` fetches {what} on every invocation: fetch it once per execution "
+            "environment (a module-level cache, or Powertools parameters with `maxAge`) so "
+            "warm invocations reuse it"
+        )
+        return message, _js_advice(call)
+
+    # -- package files -------------------------------------------------------------------
+    def file_read(self, call: Call, function: FunctionFacts) -> tuple[str, str] | None:
+        name = call.name.replace("node:", "", 1).replace(".default.", ".")
+        if name not in _JS_FILE_READERS:
+            return None
+        node = self.source.node(call.span)
+        arguments = node.child_by_field_name("arguments") if node is not None else None
+        found = [c for c in arguments.named_children if not c.is_extra] if arguments else []
+        if not found or not self._package_path(found[0], 0):
+            return None
+        code = _short(" ".join(self.source.text(call.span).split()))
+        path = _short(" ".join(_node_text(self.source, found[0]).split()))
+        message = (
+            f"`{code}` reads the package file {path} on every invocation: it is the same on "
+            "every invocation, so read it once at module scope and reuse the result"
+        )
+        if call.awaited or name.endswith("promises.readFile"):
+            # A promise: made once at module scope, awaited in the function.
+            advice = (
+                f"Read it once at module scope: `const DATA = {code}` after the imports, and "
+                "`await DATA` in the function (copy the result first if the function changes it)"
+            )
+        else:
+            advice = (
+                f"Read it once at module scope: `const DATA = {code}` after the imports, and "
+                "use `DATA` in the function (copy it first if the function changes it)"
+            )
+        return message, advice
+
+    def _package_path(self, node: Node, depth: int) -> bool:
+        """Does `node` always name the same file of the deployment package?"""
+        if depth > 12:
+            return False
+        data = self.module.data
+        kind = node.type
+        if kind in ("parenthesized_expression", "as_expression", "non_null_expression"):
+            inner = [c for c in node.named_children if not c.is_extra]
+            return bool(inner) and self._package_path(inner[0], depth + 1)
+        if kind == "string":
+            literal = string_value(node, data)
+            return (
+                bool(literal.strip())
+                and not literal.startswith(_OUTSIDE_PACKAGE)
+                and not literal.startswith(("~", "http:", "https:"))
+            )
+        if kind == "template_string":
+            text = "".join(
+                _node_text(self.source, c)
+                for c in node.named_children
+                if c.type == "string_fragment"
+            )
+            parts = [c for c in node.named_children if c.type == "template_substitution"]
+            if text.startswith(_OUTSIDE_PACKAGE):
+                return False
+            return bool(text) and all(
+                self._package_path(inner, depth + 1)
+                for part in parts
+                for inner in part.named_children
+                if not inner.is_extra
+            )
+        if kind == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            return (
+                operator is not None
+                and operator.type == "+"
+                and left is not None
+                and right is not None
+                and self._package_path(left, depth + 1)
+                and self._package_path(right, depth + 1)
+            )
+        text = _node_text(self.source, node)
+        if kind == "identifier":
+            if text in _JS_PACKAGE_NAMES:
+                return True
+            value = _declared_value(node, text)
+            return value is not None and self._package_path(value, depth + 1)
+        if kind in ("member_expression", "subscript_expression"):
+            flat = text.replace(" ", "").replace('["', ".").replace("']", "").replace('"]', "")
+            flat = flat.replace("['", ".")
+            if flat in _JS_PACKAGE_MEMBERS:
+                return True
+            return flat in ("process.env.LAMBDA_TASK_ROOT",)
+        if kind in ("call_expression", "new_expression"):
+            callee = node.child_by_field_name(
+                "function" if kind == "call_expression" else "constructor"
+            )
+            arguments = node.child_by_field_name("arguments")
+            if callee is None:
+                return False
+            qualified = self._qualified(_node_text(self.source, callee))
+            found = [c for c in arguments.named_children if not c.is_extra] if arguments else []
+            if qualified == "process.cwd":
+                return not found
+            return (
+                qualified in _JS_PATH_CALLS
+                and bool(found)
+                and all(self._package_path(argument, depth + 1) for argument in found)
+            )
+        return False
+
+    def _qualified(self, written: str) -> str:
+        """A callee as written, through the module's imports, without "node:"."""
+        head, dot, rest = written.partition(".")
+        bound = self.facts.imports.get(head)
+        qualified = f"{bound}{dot}{rest}" if bound is not None else written
+        return qualified.replace("node:", "", 1).replace(".default.", ".")
+
+    # -- cache fills ---------------------------------------------------------------------
+    def stored(self, call: Call) -> bool:
+        """Is the result stored into module-level state in the same function (a cache
+        whose check slint may not follow: a TTL, a `.get` elsewhere)?"""
+        node = self.source.node(call.span)
+        if node is None:
+            return False
+        value = node
+        while value.parent is not None and value.parent.type in _JS_VALUE_PARENTS:
+            value = value.parent
+        parent = value.parent
+        holders: set[str] = set()
+        if parent is not None and parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                holders = _identifiers(name, self.source)
+        elif parent is not None and parent.type in (
+            "assignment_expression",
+            "augmented_assignment_expression",
+        ):
+            left = parent.child_by_field_name("left")
+            if left is not None:
+                if self._is_state(left):
+                    return True
+                if left.type == "identifier":
+                    holders = {_node_text(self.source, left)}
+        if not holders:
+            return False
+        function = _outermost_function(node)
+        if function is None:
+            return False
+        for current in _walk_js(function):
+            if current.type in ("assignment_expression", "augmented_assignment_expression"):
+                left = current.child_by_field_name("left")
+                right = current.child_by_field_name("right")
+                if (
+                    left is not None
+                    and right is not None
+                    and self._is_state(left)
+                    and holders & _identifiers(right, self.source)
+                ):
+                    return True
+            elif current.type == "call_expression":
+                callee = current.child_by_field_name("function")
+                arguments = current.child_by_field_name("arguments")
+                if (
+                    callee is not None
+                    and arguments is not None
+                    and callee.type == "member_expression"
+                ):
+                    prop = callee.child_by_field_name("property")
+                    target = callee.child_by_field_name("object")
+                    if (
+                        prop is not None
+                        and target is not None
+                        and _node_text(self.source, prop) in _JS_STATE_MUTATORS
+                        and self._is_state(target)
+                        and holders & _identifiers(arguments, self.source)
+                    ):
+                        return True
+        return False
+
+    def _is_state(self, node: Node) -> bool:
+        """A module-level variable (not an import), or a property or element of one."""
+        while node.type in ("member_expression", "subscript_expression"):
+            inner = node.child_by_field_name("object")
+            if inner is None:
+                return False
+            node = inner
+        if node.type != "identifier":
+            return False
+        return _node_text(self.source, node) in self._module_state()
+
+    def _module_state(self) -> set[str]:
+        if self._state is None:
+            names: set[str] = set()
+            for statement in self.module.tree.root_node.named_children:
+                declaration = statement
+                if statement.type == "export_statement":
+                    declaration = statement.child_by_field_name("declaration") or statement
+                if declaration.type in _JS_DECLARATIONS:
+                    for declarator in declaration.named_children:
+                        name = declarator.child_by_field_name("name")
+                        if declarator.type == "variable_declarator" and name is not None:
+                            names |= _identifiers(name, self.source)
+                elif declaration.type in ("class_declaration", "abstract_class_declaration"):
+                    name = declaration.child_by_field_name("name")
+                    if name is not None:
+                        names.add(_node_text(self.source, name))
+            self._state = names - set(self.facts.imports)
+        return self._state
+
+
+def _service(call: Call) -> str | None:
+    receiver = call.receiver
+    return receiver.service if receiver is not None else None
+
+
+def _from_request(value: Value, function: FunctionFacts) -> bool:
+    """Does a value come from the request (the event, a record, a request object)?"""
+    positional = function.positional
+    event_like = (
+        positional[0] if len(positional) >= 2 and positional[1] in _CONTEXT_PARAMS else None
+    )
+    roots = {name.partition(".")[0].partition("[")[0] for name in value.names}
+    if value.event_path is not None:
+        roots.add(value.event_path.partition(".")[0].partition("[")[0])
+    for root in roots:
+        lowered = root.lower()
+        if lowered in _REQUEST_PARAMS or "event" in lowered or root == event_like:
+            return True
+        if root in ("{}", "[]") and positional[:1] == (root,):
+            return True  # a destructured event: `async ({ pathParameters }) => ...`
+    return False
+
+
+def _js_advice(call: Call) -> str:
+    """What to write instead: the Powertools function that caches the value, or a
+    module-level cache."""
+    code = _short(call.display or call.name)
+    known = _JS_POWERTOOLS.get(call.method)
+    cache = (
+        f"keep the result in a module-level variable filled once (`value ??= await ...`) "
+        f"instead of calling `{code}` every time"
+    )
+    if known is None:
+        return f"Cache it per execution environment: {cache}"
+    function, utility = known
+    if call.method == "get_parameter":
+        name = call.argument("Name")
+        decrypt = call.argument("WithDecryption")
+        options = f"{{ maxAge: {_JS_MAX_AGE_SECONDS}"
+        if decrypt is not None and decrypt.literal is True:
+            options += ", decrypt: true"
+        arguments = f"{name.text if name is not None else 'name'}, {options} }}"
+    elif call.method == "get_secret_value":
+        secret = call.argument("SecretId")
+        shown = secret.text if secret is not None else "secretId"
+        arguments = f"{shown}, {{ maxAge: {_JS_MAX_AGE_SECONDS} }}"
+    else:
+        arguments = f"..., {{ maxAge: {_JS_MAX_AGE_SECONDS} }}"
+    return (
+        f"Use Powertools: `{function}({arguments})` from "
+        f"`@aws-lambda-powertools/parameters/{utility}`, or {cache}"
+    )
+
+
+def _node_text(source: Source, node: Node) -> str:
+    return source.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _identifiers(node: Node, source: Source) -> set[str]:
+    """The names an expression or binding pattern reads or binds (not property names)."""
+    found: set[str] = set()
+    for current in _walk_js(node):
+        if current.type in (
+            "identifier",
+            "shorthand_property_identifier_pattern",
+            "shorthand_property_identifier",
+        ):
+            found.add(_node_text(source, current))
+    return found
+
+
+def _walk_js(node: Node) -> Iterator[Node]:
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        pending.extend(current.named_children)
+
+
+def _outermost_function(node: Node) -> Node | None:
+    found = None
+    current = node.parent
+    while current is not None:
+        if current.type in _JS_FUNCTION_NODES:
+            found = current
+        current = current.parent
+    return found
+
+
+def _declared_value(identifier: Node, name: str) -> Node | None:
+    """The value a `const` (or a `let`/`var` assigned once where it is declared) of
+    `name` in an enclosing block or the module was declared with."""
+    current = identifier.parent
+    while current is not None:
+        if current.type in ("statement_block", "program"):
+            for statement in current.named_children:
+                declaration = statement
+                if statement.type == "export_statement":
+                    declaration = statement.child_by_field_name("declaration") or statement
+                if declaration.type not in _JS_DECLARATIONS:
+                    continue
+                for declarator in declaration.named_children:
+                    bound = declarator.child_by_field_name("name")
+                    if (
+                        declarator.type == "variable_declarator"
+                        and bound is not None
+                        and bound.type == "identifier"
+                        and bound.text == name.encode()
+                    ):
+                        return declarator.child_by_field_name("value")
+        current = current.parent
+    return None

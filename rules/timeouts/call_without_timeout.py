@@ -1,20 +1,29 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from textwrap import dedent
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, CrossRule, FixKind, Invalid, Severity, Valid
 from slint.app.model import Function
 from slint.app.project import LinkedHandler
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
-from slint.facts import Call, Value
+from slint.facts import Behaviour, Call, Value
+from slint.javascript.module import Source
 from slint.python.context import ASSIGNED, DEFINED, FixBuilder, Positions, dotted_name
 from slint.settings import Settings
 
 from .._support.config import Timeout, show, timeout_of, where
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
 
 # -- what calls out, and how it takes a timeout ----------------------------------------------
 
@@ -93,6 +102,37 @@ _BOTOCORE_CONFIGS = frozenset(
     {"botocore.config.Config", "botocore.client.Config", "aiobotocore.config.AioConfig"}
 )
 _BOTOCORE_TIMEOUTS = ("connect_timeout", "read_timeout")
+
+
+# -- JavaScript and TypeScript ---------------------------------------------------------------
+
+# `fetch` and its packages (`Call.name` is "<fetch>.<verb>"): no timeout unless a signal
+# aborts the request. node-fetch 2 also takes a `timeout` option (3 dropped it; the
+# WHATWG `fetch` of Node.js ignores it).
+_JS_FETCH = frozenset({"fetch", "node-fetch", "cross-fetch", "isomorphic-fetch", "undici.fetch"})
+_JS_FETCH_TIMEOUT_OPTION = frozenset({"node-fetch"})
+# HTTP clients that wait without limit unless given `timeout` (axios' default is 0, got's
+# is none), and what makes an instance of each (its options are the instance's defaults).
+_JS_TIMEOUT_CLIENTS = frozenset({"axios", "got"})
+_JS_INSTANCE_FACTORIES = frozenset({"axios.create()", "got.extend()"})
+_JS_HTTP_METHODS = _HTTP_METHODS | {"request"}
+# Signals that abort after a time of their own.
+_JS_TIMEOUT_SIGNALS = frozenset({"AbortSignal.timeout", "AbortSignal.any"})
+_JS_TIMERS = frozenset(
+    {"setTimeout", "timers.setTimeout", "node:timers.setTimeout", "globalThis.setTimeout"}
+)
+_JS_CONTROLLER_SIGNAL = re.compile(r"^([A-Za-z_$][\w$]*)\.signal$")
+# `axios.defaults.timeout = 5000`, `api.defaults.timeout = 5000`: every request of it.
+_JS_DEFAULT_TIMEOUT = re.compile(r"\.defaults\.timeout\s*=[^=]")
+
+
+@dataclass(frozen=True)
+class _JsProblem:
+    call: Call
+    label: str  # the callee as written
+    library: str  # "fetch", "axios" or "got"
+    how: str  # why it waits without limit
+    fixable: bool = True
 
 
 # Resolves an expression to its qualified name (the traversal's, or the module's final
@@ -185,6 +225,20 @@ class CallWithoutTimeout(CodeRule, CrossRule):
     or under a once-per-environment guard; functions no handler reaches (tests,
     scripts).
 
+    In JavaScript and TypeScript handlers it reports `fetch` (also `node-fetch`,
+    `cross-fetch`, undici's `fetch`) without a timeout signal (`signal:
+    AbortSignal.timeout(ms)`, or the signal of an `AbortController` that a timer aborts:
+    `setTimeout(() => controller.abort(), ms)`); a `timeout` option, which `fetch`
+    ignores (node-fetch 2 honours it), does not count. It reports axios calls
+    (`axios.get(url)`, `axios(config)`, `axios.request(config)`) and calls on an
+    instance from `axios.create(...)` without `timeout` (axios waits without limit by
+    default), and the same for got (`got(url)`, `got.extend(...)`). Not reported there:
+    a `timeout` or `signal` in the call's options, in the instance's options or in
+    `axios.defaults.timeout`; options it cannot read (a spread, a name holding options
+    from elsewhere); a request raced against a timer (`Promise.race`, a `pTimeout`-style
+    wrapper); module scope (top-level `await` included). AWS SDK v3 clients without
+    `requestTimeout` / `connectionTimeout` are left alone.
+
     ## Why is this bad?
     Without a timeout, a call to a server that accepts the connection and then stops
     answering waits as long as the socket does, which in Lambda means until the
@@ -221,11 +275,20 @@ class CallWithoutTimeout(CodeRule, CrossRule):
     timeout. For a botocore `Config` there is no automatic fix: lower
     `connect_timeout` / `read_timeout` below the function's timeout.
 
+    In JavaScript and TypeScript the fix (unsafe too) adds `signal:
+    AbortSignal.timeout(<default-timeout in ms>)` to a `fetch`, `timeout: <ms>` to an
+    axios call and `timeout: { request: <ms> }` to a got call: as the last property of
+    the call's own options object (on a line of its own when the properties are one per
+    line), or as a new options argument. There is no fix for options held in a name,
+    nor for an `AbortController` that no timer aborts.
+
     ## References
     - https://requests.readthedocs.io/en/latest/user/advanced/#timeouts
     - https://www.python-httpx.org/advanced/timeouts/
     - https://docs.python.org/3/library/urllib.request.html#urllib.request.urlopen
     - https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html
+    - https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static
+    - https://axios-http.com/docs/req_config
     """
 
     code = "SL305"
@@ -335,6 +398,69 @@ class CallWithoutTimeout(CodeRule, CrossRule):
                         timeout: 30
                     """),
             },
+        ),
+        # JavaScript: `fetch` with a timeout signal.
+        Valid(
+            dedent("""\
+                export const handler = async (event) => {
+                  const response = await fetch(event.url, { signal: AbortSignal.timeout(5000) });
+                  return response.json();
+                };
+                """),
+            filename="handler.mjs",
+        ),
+        # An AbortController that a timer aborts.
+        Valid(
+            dedent("""\
+                exports.handler = async (event, context) => {
+                  const controller = new AbortController();
+                  const timer = setTimeout(() => controller.abort(), 3000);
+                  try {
+                    const response = await fetch(process.env.URL, { signal: controller.signal });
+                    return await response.json();
+                  } finally {
+                    clearTimeout(timer);
+                  }
+                };
+                """),
+            filename="handler.js",
+        ),
+        # TypeScript: an axios instance made with a timeout, and a call that sets one.
+        Valid(
+            dedent("""\
+                import axios from "axios";
+
+                const api = axios.create({ baseURL: "https://api.example.com", timeout: 3000 });
+
+                export const handler = async (event: { id: string }) => {
+                  const order = await api.get(`/orders/${event.id}`);
+                  await axios.post("https://hooks.example.com", order.data, { timeout: 2000 });
+                  return order.data;
+                };
+                """),
+            filename="handler.ts",
+        ),
+        # Module scope (top-level `await`): once per execution environment.
+        Valid(
+            dedent("""\
+                const config = await (await fetch("https://config.example.com/app.json")).json();
+
+                export const handler = async (event) => config;
+                """),
+            filename="handler.mjs",
+        ),
+        # AWS SDK v3 clients keep their own defaults: left alone.
+        Valid(
+            dedent("""\
+                import { LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
+
+                const lambda = new LambdaClient({});
+
+                export const handler = async (event) => {
+                  await lambda.send(new InvokeCommand({ FunctionName: "worker" }));
+                };
+                """),
+            filename="handler.mjs",
         ),
     )
     invalid = (
@@ -475,6 +601,78 @@ class CallWithoutTimeout(CodeRule, CrossRule):
             line=6,
             column=38,
             message="longer than function `Poller`'s timeout 15 s (template.yaml:9)",
+        ),
+        Invalid(
+            dedent("""\
+                export const handler = async (event) => {
+                  const response = await fetch(event.url);
+                  return response.json();
+                };
+                """),
+            filename="handler.mjs",
+            line=2,
+            column=26,
+            message="`fetch` is called without a timeout signal",
+        ),
+        # A helper that a handler named in serverless.yml calls.
+        Invalid(
+            dedent("""\
+                const axios = require("axios");
+
+                async function notify(order) {
+                  await axios.post(process.env.WEBHOOK_URL, order);
+                }
+
+                exports.created = async (event, context) => {
+                  await notify(JSON.parse(event.body));
+                  return { statusCode: 201 };
+                };
+                """),
+            filename="orders.js",
+            files={
+                "serverless.yml": dedent("""\
+                    service: shop
+                    provider:
+                      name: aws
+                      runtime: nodejs20.x
+                    functions:
+                      created:
+                        handler: orders.created
+                    """),
+            },
+            line=4,
+            column=9,
+            message="`axios.post` is called without a timeout",
+        ),
+        # TypeScript: an instance made without a timeout.
+        Invalid(
+            dedent("""\
+                import axios from "axios";
+
+                const api = axios.create({ baseURL: "https://api.example.com" });
+
+                export const handler = async (event: { id: string }) => {
+                  const { data } = await api.get(`/orders/${event.id}`);
+                  return data;
+                };
+                """),
+            filename="handler.ts",
+            line=6,
+            column=26,
+            message="on an instance made by `axios.create(...)` without one",
+        ),
+        # `fetch` has no `timeout` option.
+        Invalid(
+            dedent("""\
+                export const handler = async (event) => {
+                  const response = await fetch(event.url, { timeout: 5000 });
+                  return response.status;
+                };
+                """),
+            filename="handler.mjs",
+            line=2,
+            column=26,
+            message="`timeout` option, which `fetch` ignores",
         ),
     )
 
@@ -808,6 +1006,43 @@ class CallWithoutTimeout(CodeRule, CrossRule):
 
         return build
 
+    # -- JavaScript and TypeScript --------------------------------------------------------
+
+    def check_javascript(
+        self, module: JavaScriptModule
+    ) -> Iterable[Diagnostic | PendingDiagnostic]:
+        """`fetch` without a timeout signal, axios and got calls (and instances) without
+        `timeout`, in functions: pending on the function, which the engine keeps when a
+        handler runs it on every invocation. AWS SDK v3 clients are left alone (their
+        `requestTimeout` is unset by default, but the SDK retries on its own terms)."""
+        facts = module.facts
+        defaults_set = bool(_JS_DEFAULT_TIMEOUT.search(module.text))
+        unreadable_instances = _unreadable_instances(facts.module_behaviour) or any(
+            _unreadable_instances(function.behaviour) for function in facts.functions.values()
+        )
+        milliseconds = module.settings.default_timeout * 1000
+        source: Source | None = None
+        for key, function in facts.functions.items():
+            behaviour = function.behaviour
+            for call in behaviour.calls:
+                if call.once:
+                    continue
+                problem = _js_problem(
+                    call, behaviour, facts.module_behaviour, defaults_set, unreadable_instances
+                )
+                if problem is None:
+                    continue
+                if source is None:
+                    source = Source(module.data, module.tree)
+                diagnostic = self.make_diagnostic(
+                    module.path,
+                    call.span.start,
+                    call.span.end,
+                    _js_message(problem, milliseconds),
+                    fix=_js_fix(source, problem, milliseconds),
+                )
+                yield PendingDiagnostic(key, diagnostic)
+
     # -- the cross side: botocore client configurations ------------------------------------
 
     def check_function(
@@ -950,3 +1185,258 @@ def _with_parentheses(
             break
         end = Location(end.row, end.column + len(after) - len(stripped) + 1)
     return start, end
+
+
+# -- JavaScript and TypeScript: what a call lacks ---------------------------------------------
+
+
+def _js_setting(library: str, milliseconds: int) -> str:
+    """The option that bounds a request of `library`."""
+    if library == "fetch":
+        return f"signal: AbortSignal.timeout({milliseconds})"
+    if library == "got":
+        return f"timeout: {{ request: {milliseconds} }}"
+    return f"timeout: {milliseconds}"
+
+
+def _js_message(problem: _JsProblem, milliseconds: int) -> str:
+    return (
+        f"`{problem.label}` {problem.how}: if the server stops answering, the invocation "
+        "hangs until the function's own timeout ends it, and the handler cannot catch or "
+        f"log it; pass `{_js_setting(problem.library, milliseconds)}`."
+    )
+
+
+def _js_fix(source: Source, problem: _JsProblem, milliseconds: int) -> Fix | None:
+    """Adds the timeout to the call's own options object (after its last property,
+    or as a new last argument when the call has none); None where the options come
+    from elsewhere or the call cannot be read."""
+    if not problem.fixable:
+        return None
+    setting = _js_setting(problem.library, milliseconds)
+    edits = _options_insertion(source, problem, setting)
+    if edits is None:
+        return None
+    return Fix(Applicability.UNSAFE, f"Pass `{setting}` to `{problem.label}`", edits)
+
+
+def _js_library(call: Call) -> str | None:
+    """ "fetch", "axios" or "got" for an HTTP request of one of them; None otherwise."""
+    head, _, last = call.name.rpartition(".")
+    if head in _JS_FETCH:
+        return "fetch"
+    root = head.partition(".")[0]
+    if root not in _JS_TIMEOUT_CLIENTS or last not in _JS_HTTP_METHODS or call.method != last:
+        return None
+    return root
+
+
+def _raced(request: Call, calls: Sequence[Call]) -> bool:
+    """Is the request an argument of `Promise.race(...)` or of a timeout wrapper
+    (`pTimeout(fetch(url), 5000)`, `withTimeout(...)`)? Its wait is bounded there."""
+    for call in calls:
+        if call is request:
+            continue
+        if not (call.span.start <= request.span.start and request.span.end <= call.span.end):
+            continue
+        if call.name.endswith("Promise.race") or "timeout" in call.method.lower():
+            return True
+    return False
+
+
+def _label(call: Call) -> str:
+    if call.display is not None:
+        return call.display.removesuffix("(...)")
+    return call.name
+
+
+def _unreadable_instances(behaviour: Behaviour) -> bool:
+    """Does the code make an axios or got instance from options it cannot read
+    (`axios.create(config)`)? Those may carry a timeout."""
+    for call in behaviour.calls:
+        if f"{call.name}()" not in _JS_INSTANCE_FACTORIES and not any(
+            f"{call.name}()".endswith("." + factory) for factory in _JS_INSTANCE_FACTORIES
+        ):
+            continue
+        if not call.arguments:
+            continue
+        options = call.arguments[0].value
+        if not options.items and not options.text.strip().startswith("{"):
+            return True
+    return False
+
+
+def _instance_of(call: Call) -> str | None:
+    """The factory (`axios.create()`) that made the instance a call is made on."""
+    head = call.name.rpartition(".")[0]
+    for factory in _JS_INSTANCE_FACTORIES:
+        if head == factory or head.endswith("." + factory):
+            return factory
+    return None
+
+
+def _js_problem(
+    call: Call,
+    behaviour: Behaviour,
+    module_behaviour: Behaviour,
+    defaults_set: bool,
+    unreadable_instances: bool,
+) -> _JsProblem | None:
+    library = _js_library(call)
+    if library is None or call.has_unpacked_keywords:
+        return None
+    if _raced(call, behaviour.calls):
+        return None
+    label = _label(call)
+    if library == "fetch":
+        return _fetch_problem(call, label, behaviour, module_behaviour)
+    if call.has_keyword("timeout") or call.has_keyword("signal") or defaults_set:
+        return None
+    factory = _instance_of(call)
+    if factory is None:
+        default = "axios waits without limit by default" if library == "axios" else None
+        how = "is called without a timeout" + (f" ({default})" if default else "")
+        return _JsProblem(call, label, library, how)
+    receiver = call.receiver
+    if receiver is None or receiver.origin is None or not receiver.origin.endswith(factory):
+        return None
+    keys = {key for key, _ in receiver.keywords}
+    if "timeout" in keys or "**" in keys:
+        return None
+    if not keys and unreadable_instances:
+        return None
+    made = f"`{factory.removesuffix('()')}(...)`"
+    return _JsProblem(
+        call,
+        label,
+        library,
+        f"is called without a timeout on an instance made by {made} without one",
+    )
+
+
+def _fetch_problem(
+    call: Call, label: str, behaviour: Behaviour, module_behaviour: Behaviour
+) -> _JsProblem | None:
+    request = call.argument("", 0)
+    if request is not None and request.origin in ("Request()", "undici.Request()"):
+        # A `Request` carries the signal it was made with (`new Request(url, init)`).
+        keys = {key for key, _ in request.keywords}
+        if not keys or "signal" in keys or "**" in keys:
+            return None
+    signal = call.argument("signal")
+    if signal is None:
+        if call.has_keyword("timeout"):
+            if call.name.rpartition(".")[0] in _JS_FETCH_TIMEOUT_OPTION:
+                return None
+            how = "is called with a `timeout` option, which `fetch` ignores"
+            return _JsProblem(call, label, "fetch", how)
+        return _JsProblem(call, label, "fetch", "is called without a timeout signal")
+    if any(name in _JS_TIMEOUT_SIGNALS for name in signal.names):
+        return None
+    match = _JS_CONTROLLER_SIGNAL.match(signal.text)
+    if match is None:
+        return None  # a signal from elsewhere: it may well time out
+    controller = match.group(1)
+    held = behaviour.local(controller) or module_behaviour.local(controller)
+    if held is None or held.origin != "AbortController()":
+        return None
+    for calls in (behaviour.calls, module_behaviour.calls):
+        if _aborted_by_timer(controller, calls, call):
+            return None
+    how = f"is called with the signal of `{controller}`, an `AbortController` that no timer aborts"
+    return _JsProblem(call, label, "fetch", how, fixable=False)
+
+
+def _aborted_by_timer(controller: str, calls: Sequence[Call], fetch: Call) -> bool:
+    """A timer aborts `controller` (`setTimeout(() => controller.abort(), ms)`), or the
+    controller is handed to other code (a helper that may set one up)."""
+    timers = [c for c in calls if c.name in _JS_TIMERS]
+    for call in calls:
+        if call is fetch:
+            continue
+        receiver = call.receiver
+        if (
+            call.method == "abort"
+            and receiver is not None
+            and receiver.text == controller
+            and any(t.span.start <= call.span.start and call.span.end <= t.span.end for t in timers)
+        ):
+            return True
+        for argument in call.arguments:
+            roots = {name.partition(".")[0] for name in argument.value.names}
+            if controller in roots and call.name not in _JS_TIMEOUT_SIGNALS:
+                return True
+    return False
+
+
+def _options_index(problem: _JsProblem, arguments: Sequence[Node]) -> int:
+    """Where the call's options object is (or would go) among its arguments."""
+    if problem.library in ("fetch", "got"):
+        return 1
+    verb = problem.label.rpartition(".")[2]
+    if verb in ("get", "delete", "head", "options"):
+        return 1  # `axios.get(url, config)`
+    if verb in ("post", "put", "patch"):
+        return 2  # `axios.post(url, data, config)`
+    # `axios(config)`, `axios(url, config)`, `axios.request(config)`: the last argument.
+    if arguments and arguments[-1].type == "object":
+        return len(arguments) - 1
+    return len(arguments)
+
+
+def _options_insertion(
+    source: Source, problem: _JsProblem, setting: str
+) -> tuple[Edit, ...] | None:
+    node = source.node(problem.call.span)
+    if node is None or node.type != "call_expression":
+        return None
+    arguments_node = node.child_by_field_name("arguments")
+    if arguments_node is None or arguments_node.type != "arguments":
+        return None
+    arguments = [c for c in arguments_node.named_children if not c.is_extra]
+    index = _options_index(problem, arguments)
+    if not arguments or index > len(arguments):
+        return None
+    if index == len(arguments):
+        last = arguments[-1]
+        return (Edit.insertion(source.location(last.end_byte), f", {{ {setting} }}"),)
+    options = arguments[index]
+    if options.type != "object":
+        return None
+    members = [c for c in options.named_children if not c.is_extra]
+    if not members:
+        start, end = source.location(options.start_byte), source.location(options.end_byte)
+        return (Edit(start, end, f"{{ {setting} }}"),)
+    return _after_member(source, options, members[-1], setting)
+
+
+def _after_member(source: Source, options: Node, last: Node, setting: str) -> tuple[Edit, ...]:
+    """`setting` as a new last property of an object: after `last` on its line, or on a
+    line of its own (indented as `last`, keeping a trailing comma) when `last` has one."""
+    data = source.data
+    line_start = max(data.rfind(b"\n", 0, last.start_byte), data.rfind(b"\r", 0, last.start_byte))
+    before = data[line_start + 1 : last.start_byte]
+    if (
+        before.strip()
+        or source.location(options.start_byte).row == source.location(last.start_byte).row
+    ):
+        return (Edit.insertion(source.location(last.end_byte), f", {setting}"),)
+    ends = [i for i in (data.find(b"\n", last.end_byte), data.find(b"\r", last.end_byte)) if i >= 0]
+    line_end = min(ends) if ends else len(data)
+    rest = data[last.end_byte : line_end]
+    after = rest.lstrip()
+    has_comma = after.startswith(b",")
+    if has_comma:
+        after = after[1:].lstrip()
+    indent = before.decode("utf-8", "replace")
+    newline = "\r\n" if data[line_end : line_end + 2] == b"\r\n" else "\n"
+    added = f"{newline}{indent}{setting}{',' if has_comma else ''}"
+    if has_comma:
+        return (Edit.insertion(source.location(line_end), added),)
+    if not after:
+        return (Edit.insertion(source.location(last.end_byte), "," + added),)
+    # A comment follows the last property: the comma before it, the property after it.
+    return (
+        Edit.insertion(source.location(last.end_byte), ","),
+        Edit.insertion(source.location(line_end), added),
+    )

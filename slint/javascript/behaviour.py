@@ -15,6 +15,12 @@ runs per element (`event.Records.map(async (record) => ...)`, `forEach`) is a `L
 kind "map" whose body's facts carry that loop; one that runs on a rejected promise
 (`.catch(error => ...)`) is the handler of a `Try` that covers the promise chain.
 
+Code under a once-per-environment guard (`client ??= new S3Client({})`, `if (!client) {
+client = ... }`, `client || (client = ...)`, `client = client ?? ...`, an early `if
+(client) return client;` before the code that sets it, a cold-start flag) runs once per
+execution environment, not per invocation: its calls are marked `Call.once` and left out
+of the function's call references (so what they call is not reached per invocation).
+
 SDK and HTTP calls are described the way boto3 and requests name them (see
 `slint.javascript.sdk`): `client.send(new PutItemCommand(input))` is a call of method
 "put_item" on a receiver of service "dynamodb" with the input's properties as keyword
@@ -67,6 +73,7 @@ FUNCTION_EXPRESSIONS = frozenset(
 )
 FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
 CLASS_DECLARATIONS = frozenset({"class_declaration", "abstract_class_declaration"})
+_CLASS_NODES = CLASS_DECLARATIONS | {"class"}
 # Type-only syntax inside expressions and declarations (never read at run time).
 _TYPE_NODES = frozenset(
     {
@@ -464,7 +471,8 @@ class Reader:
         where = _Where()
         for initializer in prelude:
             self._expr(initializer, where)
-        body = node.child_by_field_name("body")
+        # An implicit constructor stands for its class: only the prelude runs.
+        body = None if node.type in _CLASS_NODES else node.child_by_field_name("body")
         if body is not None:
             if body.type == "statement_block":
                 statements = kids(body)
@@ -1550,6 +1558,8 @@ class Reader:
             scope = self._find(name)[1]
             if scope is not None:
                 return scope.module
+            if name in self.module.classes:
+                return True  # a class's static fields live as long as the module
             return self.binding(name) is not None
         if kind in ("member_expression", "subscript_expression"):
             target = node.child_by_field_name("object")
@@ -1780,7 +1790,11 @@ class Reader:
             return
         if left.type in ("member_expression", "subscript_expression"):
             self._expr(left, where)
-        self._expr(right, where)
+        if not where.guarded and self._defaults_itself(left, right):
+            # `client = client || new S3Client({})`: the fallback runs once per environment.
+            self._expr(right, where._replace(guarded=True, conditional=True))
+        else:
+            self._expr(right, where)
         self._forget()
         held = self.evaluate(right)
         if left.type == "identifier":
@@ -1790,6 +1804,19 @@ class Reader:
         elif left.type in ("member_expression", "subscript_expression"):
             self._assign_nested(left, changed(held, span=self.module.span(right)))
         self._forget()
+
+    def _defaults_itself(self, left: Node, right: Node) -> bool:
+        """`x = x || make()`, `x = x ?? make()` for module-level state `x`: the lazy
+        pattern written as an assignment (`make()` runs while `x` is unset)."""
+        right = strip(right)
+        if right.type != "binary_expression" or not self._is_state(left):
+            return False
+        operator = right.child_by_field_name("operator")
+        first = right.child_by_field_name("left")
+        if operator is None or first is None or operator.type not in ("||", "??"):
+            return False
+        first = strip(first)
+        return first.type == left.type and self.module.raw(first) == self.module.raw(left)
 
     def _store(self, name: str, node: Node, held: Value) -> None:
         """`name = <node>` (evaluated as `held`), in the scope that binds `name`."""
@@ -1980,6 +2007,8 @@ class Reader:
                 call.awaited,
                 where.conditions,
                 call.display,
+                # A call under `if (require.main === module)` never runs on Lambda at all.
+                once=where.guarded or where.dormant,
             )
         )
 
@@ -2500,7 +2529,7 @@ class Reader:
             qualified == root or qualified.endswith((".request", "()"))
         ):
             # `axios(config)`, `axios(url, config)`, `axios.request(config)`, `got(url, options)`
-            objects = [a for a in found if strip(a).type in ("object", "identifier")]
+            objects = [a for a in found if self._may_be_options(a)]
             options = found[-1] if found and objects and found[-1] is objects[-1] else None
             positional = [a for a in found if a is not options]
             verb = self._verb(options, "get")
@@ -2534,6 +2563,17 @@ class Reader:
             awaited=node.id in self._awaited,
             display=None if written == shown else f"{written}(...)",
         )
+
+    def _may_be_options(self, argument: Node) -> bool:
+        """An object literal, or a name that may hold an options object (not one that
+        holds a string, such as a URL)."""
+        stripped = strip(argument)
+        if stripped.type == "object":
+            return True
+        if stripped.type != "identifier":
+            return False
+        value = self.evaluate(stripped)
+        return not (value.is_literal or value.prefix is not None)
 
     def _verb(self, options: Node | None, default: str) -> str:
         """The HTTP method an options object names (lowercase); "request" when it is

@@ -26,10 +26,13 @@ does "default.<name>" for every named export of a CommonJS module (where
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from slint.diagnostics import Location
 from slint.facts import FunctionFacts, ImportUse, ModuleFacts, ModuleImport, Span
 from slint.javascript.behaviour import (
     CLASS_DECLARATIONS,
@@ -57,6 +60,8 @@ if TYPE_CHECKING:
 
     from slint.javascript.grammar import Positions
 
+# Where lines break, as `slint.javascript.grammar.Positions` counts rows.
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # Methods of a middy-style wrapper chain: `middy(fn).use(mw)`, `middy().handler(fn)`.
 _CHAIN_METHODS = frozenset({"use", "before", "after", "onError", "handler"})
 # What an export of a TypeScript type resolves to: no export at run time.
@@ -421,6 +426,13 @@ class _Scanner:
                     )
                 )
             decorators = []
+        key = f"{name}.constructor"
+        if key not in context.definitions and _instance_initializers(node):
+            # No constructor of its own: the field initializers run in the implicit one,
+            # on every `new` (the class node stands for it; it is no function node).
+            context.definitions[key] = Definition(
+                key, "constructor", node, name_node, class_key=name
+            )
         self._attributes(name, node)
 
     def _decorator(self, node: Node) -> str:
@@ -1107,3 +1119,50 @@ class _Scanner:
             for decorator in decorators:
                 if decorator not in definition.decorators:
                     definition.decorators.append(decorator)
+
+
+class Source:
+    """A module's text at the spans its facts give (`Call.span`, `Value.span`), and the
+    tree-sitter node written there: what a code rule needs besides the facts to say how
+    a finding is written and where its fix goes."""
+
+    def __init__(self, data: bytes, tree: tree_sitter.Tree) -> None:
+        self.data = data
+        self.tree = tree
+        self._starts = [0, *(match.end() for match in _LINE_BREAK.finditer(data))]
+
+    def offset(self, location: Location) -> int:
+        """The byte offset of a row and character column."""
+        row = min(max(location.row, 1), len(self._starts))
+        start = self._starts[row - 1]
+        end = self._starts[row] if row < len(self._starts) else len(self.data)
+        line = self.data[start:end]
+        if line.isascii():
+            return start + min(location.column - 1, len(line))
+        prefix = line.decode("utf-8", "replace")[: location.column - 1]
+        return start + len(prefix.encode("utf-8", "surrogatepass"))
+
+    def location(self, offset: int) -> Location:
+        """The row and character column of a byte offset."""
+        row = bisect_right(self._starts, offset)
+        line = self.data[self._starts[row - 1] : offset]
+        column = len(line) if line.isascii() else len(line.decode("utf-8", "replace"))
+        return Location(row, column + 1)
+
+    def text(self, span: Span) -> str:
+        return self.data[self.offset(span.start) : self.offset(span.end)].decode("utf-8", "replace")
+
+    def node(self, span: Span) -> Node | None:
+        """The outermost node that covers exactly `span` (None when none does)."""
+        start, end = self.offset(span.start), self.offset(span.end)
+        node = self.tree.root_node.descendant_for_byte_range(start, end)
+        if node is None or node.start_byte != start or node.end_byte != end:
+            return None
+        while (
+            node.parent is not None
+            and node.parent.start_byte == start
+            and node.parent.end_byte == end
+            and node.parent.type not in ("expression_statement", "program")
+        ):
+            node = node.parent
+        return node

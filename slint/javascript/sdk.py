@@ -105,8 +105,27 @@ _V2_NOT_CLIENTS = frozenset(
         "EventListeners",
         "MetadataService",
         "Service",
+        "Token",
+        "HttpResponse",
+        "HttpClient",
+        "NodeHttpClient",
+        "XHRClient",
+        "ResourceWaiter",
+        "ParamValidator",
+        "SequentialExecutor",
+        "Signers",
+        "Protocol",
+        "XML",
+        "JSON",
+        "Model",
+        "IniLoader",
+        "VERSION",
     }
 )
+# Endings of the other `aws-sdk` exports that are no service client: credential and
+# token providers (`CognitoIdentityCredentials`, `SSOTokenProvider`,
+# `CredentialProviderChain`).
+_V2_NOT_CLIENT_ENDINGS = ("Credentials", "Provider", "ProviderChain")
 
 # Document-client methods (SDK v2 `DocumentClient`, v3 `DynamoDBDocument`) and
 # lib-dynamodb commands -> the boto3 `Table` method.
@@ -158,6 +177,8 @@ def v3_service(package: str) -> str | None:
 def v2_service(class_name: str) -> str | None:
     """The boto3 service of an SDK v2 client class (`DynamoDB` -> "dynamodb")."""
     if not class_name or class_name in _V2_NOT_CLIENTS or not class_name[0].isupper():
+        return None
+    if class_name.endswith(_V2_NOT_CLIENT_ENDINGS):
         return None
     lowered = class_name.lower()
     return _V2_SERVICES.get(lowered, lowered)
