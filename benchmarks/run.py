@@ -1,12 +1,17 @@
 """slint's benchmark suite: whole-process figures against the issue's targets.
 
-    python -m benchmarks.run [--modules 2000] [--runs 5] [--powertools PATH]
-                             [--corpus PATH] [--out benchmarks/RESULTS.md] [--quick]
+    python -m benchmarks.run [--modules 2000] [--node-modules 0] [--runs 5] [--pairs 150]
+                             [--powertools PATH] [--corpus PATH]
+                             [--out benchmarks/RESULTS.md] [--quick] [--only js-parse]
 
 Every figure is a separate process (`python -m slint`, libcst, fixit, cfn-lint), timed
 from spawn to exit: wall time with `time.perf_counter`, CPU time (user + system) and
 peak RSS from `os.wait4`, which also counts the processes the child waited for (slint's
 workers). Each figure is the median of `--runs` runs. See benchmarks/README.md.
+
+One measurement is in-process instead: the JavaScript front end (tree-sitter parse and
+facts) against libcst's parse, per module, on matched pairs of modules
+(`benchmarks.generate.matched_pairs`); `--only js-parse` runs it alone.
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Container, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.generate import Monorepo, generate
+from benchmarks.generate import Monorepo, generate, write_pairs
+from slint.discovery import classify
 from slint.settings import DEFAULT_EXCLUDES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +59,9 @@ WARM_SECONDS_MAX = 0.3
 CHANGED_SECONDS_MAX = 0.3
 JOBS_SPEEDUP_MIN = 1.7
 RSS_MB_MAX = 300.0
+# Issue 13: parsing and facts of a JavaScript module cost no more than libcst's parse of
+# a Python module of the same size.
+JS_PARSE_RATIO_MAX = 1.0
 
 # The bare parse: a process that imports libcst and parses every file of a list,
 # printing the time of the loop alone (reading included, as slint reads too).
@@ -225,10 +234,11 @@ class Dataset:
     templates: list[Path]  # SAM and CloudFormation (what cfn-lint reads)
     configs: int  # every config slint reads (serverless.yml too)
     monorepo: Monorepo | None = None
+    javascript_files: list[Path] = field(default_factory=list)  # and TypeScript
 
     @property
     def files(self) -> int:
-        return len(self.python_files) + self.configs
+        return len(self.python_files) + len(self.javascript_files) + self.configs
 
 
 def walk_files(root: Path) -> Iterator[Path]:
@@ -240,11 +250,14 @@ def walk_files(root: Path) -> Iterator[Path]:
 
 def scan_dataset(name: str, root: Path) -> Dataset:
     python: list[Path] = []
+    javascript: list[Path] = []
     templates: list[Path] = []
     configs = 0
     for path in walk_files(root):
         if path.suffix == ".py":
             python.append(path)
+        elif classify(path) == "javascript":
+            javascript.append(path)
         elif path.suffix in (".yml", ".yaml", ".json"):
             try:
                 head = path.read_bytes()[:200_000]
@@ -255,14 +268,26 @@ def scan_dataset(name: str, root: Path) -> Dataset:
             elif _TEMPLATE_MARKERS.search(head):
                 templates.append(path)
                 configs += 1
-    return Dataset(name, root, python, templates, configs)
+    return Dataset(name, root, python, templates, configs, javascript_files=javascript)
 
 
-def monorepo_dataset(name: str, out: Path, modules: int) -> Dataset:
+def monorepo_dataset(name: str, out: Path, modules: int, node_modules: int = 0) -> Dataset:
     started = time.perf_counter()
-    repo = generate(out, modules=modules)
-    print(f"generated {name} ({modules} handler modules) in {time.perf_counter() - started:.1f} s")
-    return Dataset(name, out, repo.python_files, list(repo.sam_templates), len(repo.configs), repo)
+    repo = generate(out, modules=modules, node_modules=node_modules)
+    node = f" and {node_modules} Node.js" if node_modules else ""
+    print(
+        f"generated {name} ({modules} Python{node} handler modules) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return Dataset(
+        name,
+        out,
+        repo.python_files,
+        list(repo.sam_templates),
+        len(repo.configs),
+        repo,
+        repo.javascript_files,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -287,8 +312,13 @@ def measure_dataset(
     changed_file: bool = False,
     fixit_sample: int = 0,
 ) -> Results:
+    javascript = (
+        f"{len(dataset.javascript_files)} JavaScript/TypeScript files, "
+        if dataset.javascript_files
+        else ""
+    )
     print(
-        f"\n== {dataset.name}: {len(dataset.python_files)} Python files, "
+        f"\n== {dataset.name}: {len(dataset.python_files)} Python files, {javascript}"
         f"{dataset.configs} configs ({len(dataset.templates)} SAM/CloudFormation)"
     )
     results = Results(dataset)
@@ -340,6 +370,13 @@ def measure_dataset(
         figures["parse"] = parse
         results.parse_loop = statistics.median(float(run.stdout.strip()) for run in parse.runs)
         print(f"  bare libcst parse (loop alone): {results.parse_loop:.3f} s")
+        if dataset.javascript_files:
+            results.notes.append(
+                f"The bare parse reads the Python files only; the slint runs also analyse "
+                f"the {len(dataset.javascript_files)} JavaScript/TypeScript files, so the "
+                "cold / parse ratios count that work too (the JavaScript front end has a "
+                "section of its own)."
+            )
         fixit = tool_command("fixit")
         if fixit is None:
             results.notes.append("fixit is not installed: `python -m pip install fixit`.")
@@ -426,6 +463,324 @@ def measure_changed_file(repo: Monorepo, cache: Path, runs: int) -> Figure:
 
 
 # ---------------------------------------------------------------------------
+# JavaScript parse + facts against libcst (issue 13).
+
+# Runs in a child process of its own, so that the runner's state (imports, garbage)
+# does not weigh on it. Times, per module, four things on each pair of modules, after
+# a warm-up pass (imports, loading the grammars, first-call caches):
+# - "libcst": `libcst.parse_module` of the Python module;
+# - "python": slint's analysis of the Python module with no rules (decoding, CPython's
+#   ast, libcst's parse, the walk, the facts);
+# - "tree_sitter": tree-sitter's parse of the JavaScript/TypeScript twin alone;
+# - "javascript": `analyze_javascript` of the twin with no rules (decoding, the parse,
+#   the first-error check, the facts).
+# The kinds take turns in a different order each run, so that a slow spell of a busy
+# machine does not land on one kind only.
+_JS_PARSE_SCRIPT = textwrap.dedent(
+    """
+    import cProfile, gc, json, os, sys, time
+    from pathlib import Path
+
+    import libcst
+    from slint.javascript.analyze import analyze_javascript
+    from slint.javascript.grammar import grammar_of, parse
+    from slint.python.analyze import analyze_module
+    from slint.settings import Settings
+
+    listing = json.loads(Path(sys.argv[1]).read_text())
+    runs = int(sys.argv[2])
+    profile_to = sys.argv[3] if len(sys.argv) > 3 else ""
+    pairs = [(p, Path(p).read_bytes(), j, Path(j).read_bytes()) for p, j in listing]
+    settings = Settings()
+    grammars = [grammar_of(j) for _, _, j, _ in pairs]
+
+    def libcst_parse(index):
+        libcst.parse_module(pairs[index][1])
+
+    def python_analysis(index):
+        path, data = pairs[index][:2]
+        return analyze_module(path, data, settings, ())
+
+    def tree_sitter_parse(index):
+        parse(pairs[index][3], grammars[index])
+
+    def javascript_analysis(index):
+        path, data = pairs[index][2:]
+        return analyze_javascript(path, data, settings, ())
+
+    kinds = {
+        "libcst": libcst_parse,
+        "python": python_analysis,
+        "tree_sitter": tree_sitter_parse,
+        "javascript": javascript_analysis,
+    }
+    failures = []
+    for index in range(len(pairs)):
+        for kind, function in kinds.items():
+            result = function(index)
+            failure = getattr(result, "failure", None)
+            if failure is not None:
+                failures.append(f"{kind}: {failure.path}: {failure.message}")
+    if failures:
+        print(json.dumps({"failures": failures}))
+        sys.exit(2)
+    if profile_to:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for index in range(len(pairs)):
+            javascript_analysis(index)
+        profiler.disable()
+        profiler.dump_stats(profile_to)
+        sys.exit(0)
+    load_before = os.getloadavg()
+    times = {kind: [] for kind in kinds}
+    cpu_times = {kind: [] for kind in kinds}
+    order = list(kinds)
+    wall, cpu = time.perf_counter, time.process_time
+    for run in range(runs):
+        for kind in order[run % len(order):] + order[: run % len(order)]:
+            function = kinds[kind]
+            gc.collect()
+            per_module, per_module_cpu = [], []
+            for index in range(len(pairs)):
+                start, start_cpu = wall(), cpu()
+                function(index)
+                per_module_cpu.append(cpu() - start_cpu)
+                per_module.append(wall() - start)
+            times[kind].append(per_module)
+            cpu_times[kind].append(per_module_cpu)
+    print(
+        json.dumps(
+            {
+                "times": times,
+                "cpu_times": cpu_times,
+                "load": [load_before[0], os.getloadavg()[0]],
+            }
+        )
+    )
+    """
+)
+_JS_KINDS = ("libcst", "python", "tree_sitter", "javascript")
+_STYLE_NAMES = {
+    ".mjs": "ES modules (`.mjs`)",
+    ".js": "CommonJS (`.js`)",
+    ".ts": "TypeScript (`.ts`)",
+}
+
+
+@dataclass(frozen=True)
+class JsParse:
+    """The JavaScript front end against libcst on matched pairs of modules: for each
+    kind (`_JS_KINDS`), each run's seconds per module, in the order of `pairs`, in wall
+    time and in CPU time (which a busy machine inflates less: the process does not
+    count the time it waits for a core)."""
+
+    pairs: tuple[tuple[Path, Path], ...]
+    times: dict[str, tuple[tuple[float, ...], ...]]
+    cpu_times: dict[str, tuple[tuple[float, ...], ...]]
+    load: tuple[float, float]  # the 1-minute load average before and after
+    lines: int  # lines of one module, on average (the same on both sides)
+    python_bytes: int  # bytes of one module, on average
+    javascript_bytes: int
+    profile: str = ""  # a cProfile table of `analyze_javascript`, when the target is missed
+
+    @property
+    def runs(self) -> int:
+        return len(self.times["javascript"])
+
+    def totals(self, kind: str, suffix: str | None = None, cpu: bool = False) -> list[float]:
+        """Each run's seconds for all modules (or those whose twin has `suffix`)."""
+        chosen = [
+            index
+            for index, (_, javascript) in enumerate(self.pairs)
+            if suffix is None or javascript.suffix == suffix
+        ]
+        runs = self.cpu_times[kind] if cpu else self.times[kind]
+        return [sum(run[index] for index in chosen) for run in runs]
+
+    def count(self, suffix: str | None = None) -> int:
+        """The pairs (whose twin has `suffix`)."""
+        return sum(1 for _, js in self.pairs if suffix is None or js.suffix == suffix)
+
+    def ms(self, kind: str, suffix: str | None = None, cpu: bool = False) -> float:
+        """Milliseconds per module: the median run."""
+        median = statistics.median(self.totals(kind, suffix, cpu))
+        return 1000 * median / max(1, self.count(suffix))
+
+    def spread(self, kind: str) -> tuple[float, float]:
+        """The fastest and the slowest run, in milliseconds per module."""
+        totals = self.totals(kind)
+        count = max(1, len(self.pairs))
+        return 1000 * min(totals) / count, 1000 * max(totals) / count
+
+    @property
+    def ratio(self) -> float:
+        """`analyze_javascript` / libcst's parse: the issue's target is at most 1."""
+        return self.ms("javascript") / self.ms("libcst")
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.ms("javascript", cpu=True) / self.ms("libcst", cpu=True)
+
+    def cpu_share(self, kind: str) -> float:
+        """CPU time / wall time of the kind's timed calls (1: the process never waited
+        for a core)."""
+        wall = sum(sum(run) for run in self.times[kind])
+        return sum(sum(run) for run in self.cpu_times[kind]) / wall if wall else 1.0
+
+    @property
+    def suffixes(self) -> list[str]:
+        return sorted({javascript.suffix for _, javascript in self.pairs})
+
+
+def measure_js_parse(work: Path, count: int, runs: int, seed: int = 0) -> JsParse:
+    """Write `count` matched pairs and time them (`_JS_PARSE_SCRIPT`); a cProfile of the
+    JavaScript analysis when it misses the target."""
+    print(f"\n== JavaScript parse + facts vs libcst: {count} matched pairs, {runs} runs")
+    pairs = write_pairs(work / "pairs", count, seed)
+    listing = work / "pairs.json"
+    listing.write_text(json.dumps([[str(python), str(js)] for python, js in pairs]))
+    script = work / "js_parse.py"
+    script.write_text(_JS_PARSE_SCRIPT)
+    result = subprocess.run(
+        [sys.executable, str(script), str(listing), str(runs)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        data = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        failed = result.stderr.strip()[-2000:]
+        raise RuntimeError(f"the JavaScript timing failed: {failed}") from None
+    if "failures" in data:
+        raise RuntimeError("modules did not parse: " + "; ".join(data["failures"][:5]))
+    python_sizes = [len(python.read_bytes()) for python, _ in pairs]
+    javascript_sizes = [len(js.read_bytes()) for _, js in pairs]
+    lines = sum(python.read_text().count("\n") for python, _ in pairs)
+    measured = JsParse(
+        tuple(pairs),
+        {kind: tuple(tuple(run) for run in data["times"][kind]) for kind in _JS_KINDS},
+        {kind: tuple(tuple(run) for run in data["cpu_times"][kind]) for kind in _JS_KINDS},
+        (data["load"][0], data["load"][1]),
+        lines // max(1, len(pairs)),
+        sum(python_sizes) // max(1, len(pairs)),
+        sum(javascript_sizes) // max(1, len(pairs)),
+    )
+    for kind in _JS_KINDS:
+        print(
+            f"  {kind}: {measured.ms(kind):.2f} ms a module "
+            f"({measured.ms(kind, cpu=True):.2f} ms CPU)"
+        )
+    print(
+        f"  analyze_javascript / libcst parse: {measured.ratio:.2f}x "
+        f"({measured.cpu_ratio:.2f}x in CPU time)"
+    )
+    if measured.ratio > JS_PARSE_RATIO_MAX:
+        output = work / "js_parse.prof"
+        subprocess.run(
+            [sys.executable, str(script), str(listing), "1", str(output)],
+            cwd=REPO,
+            capture_output=True,
+        )
+        table = _profile_table(output) if output.exists() else "(no profile)"
+        measured = replace(measured, profile=table)
+    return measured
+
+
+def js_parse_target(measured: JsParse) -> Target:
+    met, gap = _at_most(measured.ratio, JS_PARSE_RATIO_MAX, "x")
+    return Target(
+        "JS parse+facts vs libcst parse (same-shaped modules)",
+        f"<= {JS_PARSE_RATIO_MAX:g}x libcst's parse",
+        f"{measured.ratio:.2f}x ({measured.ms('javascript'):.2f} ms vs "
+        f"{measured.ms('libcst'):.2f} ms a module; {measured.cpu_ratio:.2f}x in CPU time)",
+        met,
+        gap,
+        "js",
+    )
+
+
+def js_parse_section(measured: JsParse) -> list[str]:
+    """The report's section on the JavaScript front end."""
+    libcst_ms = measured.ms("libcst")
+    count = len(measured.pairs)
+    labels = {
+        "libcst": "`libcst.parse_module` of the Python module",
+        "python": "slint's Python analysis, no rules (`analyze_module`: decode, ast, "
+        "libcst parse, walk, facts)",
+        "tree_sitter": "tree-sitter's parse of the JavaScript/TypeScript twin alone",
+        "javascript": "`analyze_javascript`, no rules (decode, parse, facts)",
+    }
+    styles = ", ".join(
+        f"{measured.count(suffix)} {_STYLE_NAMES.get(suffix, suffix)}"
+        for suffix in measured.suffixes
+    )
+    lines = [
+        "## JavaScript parse + facts vs libcst (issue 13)",
+        "",
+        f"{count} generated Python handler modules and their JavaScript/TypeScript twins "
+        f"({styles}): the same helpers and the same handler, padded to the same number of "
+        f"lines ({measured.lines} on average; {measured.python_bytes / 1024:.1f} kB of "
+        f"Python, {measured.javascript_bytes / 1024:.1f} kB of JavaScript a module). "
+        f"In one process, after a warm-up pass; each figure is the median of "
+        f"{measured.runs} runs, per module, in wall time and in CPU time.",
+        "",
+        "| what | ms/module | fastest - slowest run | µs/line | vs libcst parse | "
+        "CPU ms/module | vs libcst, CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    libcst_cpu = measured.ms("libcst", cpu=True)
+    for kind in _JS_KINDS:
+        value = measured.ms(kind)
+        cpu_value = measured.ms(kind, cpu=True)
+        fastest, slowest = measured.spread(kind)
+        per_line = 1000 * value / max(1, measured.lines)
+        lines.append(
+            f"| {labels[kind]} | {value:.2f} | {fastest:.2f} - {slowest:.2f} | "
+            f"{per_line:.1f} | {value / libcst_ms:.2f}x | {cpu_value:.2f} | "
+            f"{cpu_value / libcst_cpu:.2f}x |"
+        )
+    lines += [
+        "",
+        "By the twin's style (libcst's parse of their Python twins alongside):",
+        "",
+        "| style | modules | `analyze_javascript` ms | tree-sitter parse ms | "
+        "libcst parse ms | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for suffix in measured.suffixes:
+        modules = measured.count(suffix)
+        javascript = measured.ms("javascript", suffix)
+        parse = measured.ms("tree_sitter", suffix)
+        python = measured.ms("libcst", suffix)
+        lines.append(
+            f"| {_STYLE_NAMES.get(suffix, suffix)} | {modules} | {javascript:.2f} | "
+            f"{parse:.2f} | {python:.2f} | {javascript / python:.2f}x |"
+        )
+    cpu = min(measured.cpu_share(kind) for kind in _JS_KINDS)
+    slowest = max(measured.spread(kind)[1] / measured.ms(kind) - 1 for kind in _JS_KINDS)
+    lines += [
+        "",
+        f"Noise: the 1-minute load average was {measured.load[0]:.2f} before and "
+        f"{measured.load[1]:.2f} after ({os.cpu_count()} logical cores); the timed calls "
+        f"got at least {100 * cpu:.0f}% of their wall time as CPU time (less means the "
+        f"process waited for a core: CPU time is then the steadier figure); the slowest "
+        f"run of any kind was {100 * slowest:.0f}% above its median.",
+        "",
+    ]
+    if measured.profile:
+        lines += [
+            "cProfile of `analyze_javascript` over the same modules (one pass), top "
+            "functions by cumulative time:",
+            "",
+            measured.profile,
+            "",
+        ]
+    return lines
+
+
+# ---------------------------------------------------------------------------
 # Import time and profiles.
 
 
@@ -481,6 +836,11 @@ def profile(command_args: Sequence[str], cwd: Path, work: Path, name: str, top: 
     )
     if not output.exists():
         return "(the profile could not be taken)"
+    return _profile_table(output, top)
+
+
+def _profile_table(output: Path, top: int = 35) -> str:
+    """A cProfile dump as markdown: the top functions by cumulative and by own time."""
     stats = pstats.Stats(str(output))
     entries = stats.stats  # type: ignore[attr-defined]
     total = max((value[3] for value in entries.values()), default=0.0)
@@ -606,7 +966,12 @@ def _at_most(value: float, maximum: float, unit: str) -> tuple[bool, str]:
     return False, f"missed by {value - maximum:.3g} {unit} ({value / maximum:.1f}x the limit)"
 
 
-def evaluate(main: Results, caps: Capabilities, others: Sequence[Results] = ()) -> list[Target]:
+def evaluate(
+    main: Results,
+    caps: Capabilities,
+    others: Sequence[Results] = (),
+    js: JsParse | None = None,
+) -> list[Target]:
     figures = main.figures
     targets: list[Target] = []
     cold = figures["cold_j1"]
@@ -718,6 +1083,8 @@ def evaluate(main: Results, caps: Capabilities, others: Sequence[Results] = ()) 
             "memory",
         )
     )
+    if js is not None:
+        targets.append(js_parse_target(js))
     return targets
 
 
@@ -753,10 +1120,15 @@ def _figure_row(label: str, figure: Figure, files: int) -> str:
 def dataset_section(results: Results) -> list[str]:
     dataset = results.dataset
     figures = results.figures
+    javascript = (
+        f"{len(dataset.javascript_files)} JavaScript/TypeScript files, "
+        if dataset.javascript_files
+        else ""
+    )
     lines = [
         f"### {dataset.name}",
         "",
-        f"{len(dataset.python_files)} Python files, {dataset.configs} configs "
+        f"{len(dataset.python_files)} Python files, {javascript}{dataset.configs} configs "
         f"({len(dataset.templates)} SAM/CloudFormation templates).",
         "",
         "| what | wall s | CPU s | peak RSS MB | files/s | runs |",
@@ -848,6 +1220,7 @@ def write_report(
     profiles: dict[str, str],
     skipped: Sequence[str],
     elapsed: float,
+    js: JsParse | None = None,
 ) -> None:
     now = datetime.datetime.now().astimezone()
     lines = [
@@ -862,7 +1235,8 @@ def write_report(
         "",
         *machine(),
         f"- slint {version_of('slint-lambda')}, libcst {version_of('libcst')}, "
-        f"fixit {version_of('fixit')}, cfn-lint {version_of('cfn-lint')}",
+        f"fixit {version_of('fixit')}, cfn-lint {version_of('cfn-lint')}, "
+        f"tree-sitter {version_of('tree-sitter')}",
         "",
         "Each figure is the median of the runs shown, whole process (spawn to exit); CPU is "
         "user + system time of the process and the workers it waited for; peak RSS is the "
@@ -878,6 +1252,8 @@ def write_report(
     lines += ["", "## Datasets", ""]
     for results in (main, *others):
         lines += dataset_section(results)
+    if js is not None:
+        lines += js_parse_section(js)
     if growth:
         lines += [
             "## Growth with the size of the monorepo",
@@ -930,15 +1306,53 @@ def write_report(
 # ---------------------------------------------------------------------------
 
 
+def main_js_parse(pairs: int, runs: int, out: Path | None) -> int:
+    """`--only js-parse`: the JavaScript measurement alone; its section of the report is
+    printed, and written to `out` when one is given."""
+    with tempfile.TemporaryDirectory(prefix="slint-bench-") as temporary:
+        measured = measure_js_parse(Path(temporary), pairs, runs)
+    target = js_parse_target(measured)
+    section = [
+        "# slint benchmark: JavaScript parse + facts vs libcst",
+        "",
+        *machine(),
+        f"- slint {version_of('slint-lambda')}, libcst {version_of('libcst')}, "
+        f"tree-sitter {version_of('tree-sitter')}, tree-sitter-javascript "
+        f"{version_of('tree-sitter-javascript')}, tree-sitter-typescript "
+        f"{version_of('tree-sitter-typescript')}",
+        "",
+        f"Target: {target.name}, {target.wanted}: {target.measured}, {target.gap}.",
+        "",
+        *js_parse_section(measured),
+    ]
+    text = "\n".join(section)
+    print("\n" + text)
+    if out is not None:
+        out.write_text(text)
+        print(f"wrote {out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description="slint's benchmark suite."
     )
     parser.add_argument("--modules", type=int, default=2000, help="handler modules (2000)")
+    parser.add_argument(
+        "--node-modules",
+        type=int,
+        default=0,
+        help="Node.js handler modules added to the monorepo, in services of their own (0)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median; 5)")
     parser.add_argument("--powertools", type=Path, default=None, help="Powertools checkout")
     parser.add_argument("--corpus", type=Path, default=None, help="the templates corpus")
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the report (benchmarks/RESULTS.md; with --only, written only when given)",
+    )
     parser.add_argument(
         "--sizes",
         default="500,2000,8000",
@@ -950,14 +1364,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=400,
         help="run fixit (once) on at most this many files and scale its time (0: all)",
     )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=150,
+        help="matched Python/JavaScript module pairs for the JS parse measurement (150; "
+        "0 skips it)",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke test: few modules, 1 run")
+    parser.add_argument(
+        "--only",
+        choices=("js-parse",),
+        default=None,
+        help="run one measurement alone: js-parse (JavaScript parse + facts vs libcst)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.modules = min(args.modules, 40)
+        args.node_modules = min(args.node_modules, 40)
         args.runs = 1
         args.sizes = "20,40"
+        args.pairs = min(args.pairs, 12)
+    # The per-module JavaScript figures are cheap: at least 5 runs whatever --runs says.
+    js_runs = max(args.runs, 5)
     started = time.perf_counter()
     compile_slint()
+    if args.only == "js-parse":
+        return main_js_parse(args.pairs or 150, js_runs, args.out)
     caps = detect_capabilities()
     for note in caps.notes:
         print(f"note: {note}")
@@ -965,7 +1398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     profiles: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="slint-bench-") as temporary:
         work = Path(temporary)
-        main_dataset = monorepo_dataset(f"monorepo-{args.modules}", work / "monorepo", args.modules)
+        main_dataset = monorepo_dataset(
+            f"monorepo-{args.modules}", work / "monorepo", args.modules, args.node_modules
+        )
         main_results = measure_dataset(
             main_dataset, args.runs, caps, work, changed_file=True, fixit_sample=args.fixit_sample
         )
@@ -1002,7 +1437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 dataset = main_dataset
                 figure = main_results.figures["cold_j1"]
             else:
-                dataset = monorepo_dataset(f"monorepo-{size}", work / f"monorepo-{size}", size)
+                # Node.js modules in the same proportion as in the main monorepo.
+                node = round(args.node_modules * size / args.modules)
+                dataset = monorepo_dataset(
+                    f"monorepo-{size}", work / f"monorepo-{size}", size, node
+                )
                 print(f"\n== growth: {size} handler modules")
                 figure = measure(
                     f"slint cold --jobs 1 ({size} modules)",
@@ -1012,10 +1451,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 shutil.rmtree(dataset.root, ignore_errors=True)
             growth.append((size, figure, dataset.files))
+        js = measure_js_parse(work, args.pairs, js_runs) if args.pairs > 0 else None
+        if js is None:
+            skipped.append("the JavaScript parse measurement (--pairs 0)")
         print("\n== start-up")
         imports = import_table(work)
         print(f"  imports: {imports[1] * 1000:.0f} ms")
-        targets = evaluate(main_results, caps, others)
+        targets = evaluate(main_results, caps, others, js)
         missed = {target.profile_key for target in targets if target.met is False}
         root = main_dataset.root
         if "cold" in missed:
@@ -1073,7 +1515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 target.write_bytes(original)
         command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
         write_report(
-            args.out,
+            args.out or REPO / "benchmarks" / "RESULTS.md",
             command.strip(),
             caps,
             main_results,
@@ -1084,6 +1526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profiles,
             skipped,
             time.perf_counter() - started,
+            js,
         )
     for result in targets:
         verdict = result.gap if result.met is not None else "not measured"

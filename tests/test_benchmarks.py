@@ -18,13 +18,17 @@ from slint.engine import RunResult
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.generate import MAX_LINES, MIN_LINES, Monorepo, generate
+from benchmarks.generate import MAX_LINES, MIN_LINES, Monorepo, generate, matched_pairs
 from benchmarks.run import (
     Capabilities,
     Figure,
+    JsParse,
     Results,
     Run,
     evaluate,
+    js_parse_section,
+    js_parse_target,
+    measure_js_parse,
     run_once,
     scan_dataset,
 )
@@ -162,3 +166,148 @@ def test_targets_say_met_or_missed_and_by_how_much(repo: Monorepo) -> None:
     )
     assert verdicts["warm vs cold (default jobs)"] == (True, "met (2.67x the target)")
     assert verdicts["peak RSS (largest process)"][0] is True
+
+
+# ---------------------------------------------------------------------------
+# Node.js services and the JavaScript parse measurement.
+
+NODE_MODULES = 40
+# Seed 2 writes all three styles, and TypeScript both with serverless-esbuild and with
+# SAM's esbuild build.
+NODE_SEED = 2
+
+
+@pytest.fixture(scope="module")
+def node_repo(tmp_path_factory: pytest.TempPathFactory) -> Monorepo:
+    root = tmp_path_factory.mktemp("bench-node") / "repo"
+    return generate(root, modules=2, seed=NODE_SEED, node_modules=NODE_MODULES)
+
+
+@pytest.fixture(scope="module")
+def node_checked(node_repo: Monorepo) -> RunResult:
+    result: RunResult = lint(node_repo.root, select=["ALL"])
+    return result
+
+
+def test_node_services_leave_the_python_part_as_it_was(tmp_path: Path, node_repo: Monorepo) -> None:
+    python_only = generate(tmp_path / "python", modules=2, seed=NODE_SEED)
+    with_node = _contents(node_repo.root)
+    for name, data in _contents(python_only.root).items():
+        if name != "README.md":
+            assert with_node[name] == data, name
+    again = generate(tmp_path / "again", modules=2, seed=NODE_SEED, node_modules=NODE_MODULES)
+    assert _contents(again.root) == with_node
+
+
+def test_node_services_have_every_style_and_realistic_modules(node_repo: Monorepo) -> None:
+    assert len(node_repo.node_handler_modules) == NODE_MODULES
+    assert {path.suffix for path in node_repo.node_handler_modules} == {".mjs", ".js", ".ts"}
+    # Per service: a logger, `db` and one more lib module, a package.json.
+    assert len(node_repo.node_helper_modules) == 3 * len(node_repo.package_manifests)
+    for path in node_repo.javascript_files:
+        lines = path.read_text().count("\n")
+        if path.stem != "logger":
+            assert MIN_LINES <= lines <= MAX_LINES, (path, lines)
+    configs = "\n".join(path.read_text() for path in node_repo.configs)
+    assert "runtime: nodejs" in configs and "Runtime: nodejs" in configs
+    assert "- serverless-esbuild" in configs and "BuildMethod: esbuild" in configs
+    assert "EntryPoints:" in configs
+    sources = "\n".join(path.read_text() for path in node_repo.javascript_files)
+    for needle in (
+        ".send(\n      new PutItemCommand({",
+        "for (const record of event.Records)",
+        "JSON.parse(event.body",
+        'from "../lib/db.mjs"',
+        'require("../lib/db")',
+        "} catch (error) {",
+    ):
+        assert needle in sources, needle
+
+
+def test_slint_checks_the_node_services_without_errors(
+    node_repo: Monorepo, node_checked: RunResult
+) -> None:
+    assert not node_checked.errors
+    broken = [
+        (d.path, d.code, d.start.row, d.message)
+        for d in node_checked.diagnostics
+        if d.code in ("SL000", "SL001", "SL003") or d.internal_error
+    ]
+    assert broken == []
+    # SL002 only where a handler answers through its callback on nodejs24.x.
+    for finding in node_checked.diagnostics:
+        if finding.code == "SL002":
+            assert "callback" in finding.message, finding.message
+    functions = [function for app in node_checked.apps for function in app.functions]
+    assert node_checked.linked == len(functions)
+    javascript = {
+        d.code for d in node_checked.diagnostics if d.path.endswith((".js", ".mjs", ".ts"))
+    }
+    assert javascript, "no finding on the JavaScript/TypeScript handlers"
+    dataset = scan_dataset("generated", node_repo.root)
+    assert sorted(dataset.javascript_files) == node_repo.javascript_files
+    assert dataset.configs == len(node_repo.configs)
+
+
+def test_matched_pairs_have_the_same_length_and_parse() -> None:
+    from slint.javascript.analyze import analyze_javascript
+    from slint.settings import Settings
+
+    pairs = matched_pairs(6, seed=0)
+    assert pairs == matched_pairs(6, seed=0)
+    assert [pair.suffix for pair in pairs] == [".mjs", ".js", ".ts"] * 2
+    for pair in pairs:
+        assert pair.python.count("\n") == pair.javascript.count("\n")
+        assert MIN_LINES <= pair.python.count("\n") <= MAX_LINES
+        libcst.parse_module(pair.python)
+        result = analyze_javascript(f"twin{pair.suffix}", pair.javascript.encode(), Settings(), ())
+        assert result.failure is None, result.failure
+
+
+def test_the_js_parse_measurement_runs_on_a_tiny_input(tmp_path: Path) -> None:
+    measured = measure_js_parse(tmp_path, count=3, runs=1)
+    assert measured.runs == 1 and measured.count() == 3
+    assert measured.suffixes == [".js", ".mjs", ".ts"]
+    for kind in ("libcst", "python", "tree_sitter", "javascript"):
+        assert measured.ms(kind) > 0
+    assert measured.ratio == measured.ms("javascript") / measured.ms("libcst")
+    section = "\n".join(js_parse_section(measured))
+    assert "## JavaScript parse + facts vs libcst" in section
+    assert "| TypeScript (`.ts`) | 1 |" in section
+    target = js_parse_target(measured)
+    assert target.met is (measured.ratio <= 1.0)
+
+
+def test_the_js_target_says_met_or_missed(repo: Monorepo) -> None:
+    pairs = ((Path("a.py"), Path("a.mjs")), (Path("b.py"), Path("b.ts")))
+    measured = JsParse(
+        pairs,
+        {
+            "libcst": ((0.010, 0.020),),
+            "python": ((0.030, 0.040),),
+            "tree_sitter": ((0.001, 0.002),),
+            "javascript": ((0.012, 0.024),),
+        },
+        {
+            "libcst": ((0.010, 0.020),),
+            "python": ((0.030, 0.040),),
+            "tree_sitter": ((0.001, 0.002),),
+            "javascript": ((0.011, 0.022),),
+        },
+        (0.5, 0.5),
+        250,
+        9000,
+        8000,
+    )
+    assert measured.ms("libcst") == pytest.approx(15.0)
+    assert measured.ms("javascript", ".ts") == pytest.approx(24.0)
+    assert measured.cpu_ratio == pytest.approx(1.1)
+    assert measured.cpu_share("javascript") == pytest.approx(33 / 36)
+    dataset = scan_dataset("generated", repo.root)
+    results = Results(dataset, {"cold_j1": Figure("x", (Run(10.0, 10.0, 100.0, 0, ""),))})
+    caps = Capabilities(jobs=True, cache_dir=True, no_cache=True, notes=())
+    verdicts = {t.name: (t.met, t.gap) for t in evaluate(results, caps, js=measured)}
+    assert verdicts["JS parse+facts vs libcst parse (same-shaped modules)"] == (
+        False,
+        "missed by 0.2 x (1.2x the limit)",
+    )
