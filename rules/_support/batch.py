@@ -1,7 +1,13 @@
 """What the batch and failure rules (SL205, SL206, SL207) read: the trigger's batch
 settings on the config side, and on the code side (through `slint.facts` only, so any
 front end feeds them) the handler's loops over the event's records, which failures
-escape them, which are caught, and whether the handler returns `batchItemFailures`."""
+escape them, which are caught, and whether the handler returns `batchItemFailures`.
+
+JavaScript and TypeScript handlers feed the same facts: a `try`/`catch` and a promise's
+`.catch(...)` are `Try`s; `event.Records.map(async (record) => ...)` is a loop whose
+promises `Promise.all` joins (a rejection fails the invocation, as an escaping exception
+does) or `Promise.allSettled` joins (every rejection is kept as a result: caught, and
+lost unless the handler reports it)."""
 
 from __future__ import annotations
 
@@ -38,13 +44,73 @@ _LOG_METHODS = frozenset(
         "print_exception",
         "format_exception",
         "msg",
+        # Powertools' Logger keys (Python and TypeScript): they shape the log lines.
+        "append_keys",
+        "remove_keys",
+        "set_correlation_id",
+        "appendKeys",
+        "appendPersistentKeys",
+        "removeKeys",
+        "removePersistentKeys",
+        "resetKeys",
+        "setCorrelationId",
+        "addContext",
     }
 )
-_LOG_OBJECTS = ("log", "logger", "logging", "_log", "_logger", "traceback", "structlog")
-COLLECT_METHODS = frozenset({"append", "add", "extend", "insert", "appendleft"})
-# Calls that cannot fail on a record in a way worth a retry.
+_LOG_OBJECTS = (
+    "log",
+    "logger",
+    "logging",
+    "_log",
+    "_logger",
+    "traceback",
+    "structlog",
+    "console",
+)
+# Adding to a list (Python `append`, JavaScript `push`) or a set.
+COLLECT_METHODS = frozenset({"append", "add", "extend", "insert", "appendleft", "push", "unshift"})
+# Calls that cannot fail on a record in a way worth a retry: Python builtins, and the
+# JavaScript globals and constructions that convert or copy values.
 _HARMLESS = frozenset(
-    {"print", "len", "str", "repr", "isinstance", "type", "id", "bool", "list", "dict", "set"}
+    {
+        "print",
+        "len",
+        "str",
+        "repr",
+        "isinstance",
+        "type",
+        "id",
+        "bool",
+        "list",
+        "dict",
+        "set",
+        "String",
+        "Number",
+        "Boolean",
+        "Array",
+        "Object",
+        "Map",
+        "Set",
+        "Date",
+        "Date.now",
+        "Error",
+        "JSON.stringify",
+        "Array.isArray",
+        "Array.from",
+        "Object.keys",
+        "Object.values",
+        "Object.entries",
+        "Object.assign",
+        "Object.fromEntries",
+        "Buffer.from",
+        "Buffer.byteLength",
+        "parseInt",
+        "parseFloat",
+        "encodeURIComponent",
+        "Promise.resolve",
+        # Validation that reports a bad record in its result instead of throwing.
+        "valibot.safeParse",
+    }
 )
 # Methods of strings and containers that do not fail on data a record carries.
 _HARMLESS_METHODS = frozenset(
@@ -70,16 +136,47 @@ _HARMLESS_METHODS = frozenset(
         "update",
         "pop",
         "count",
+        # JavaScript strings, arrays, maps and sets.
+        "trim",
+        "trimStart",
+        "trimEnd",
+        "toLowerCase",
+        "toUpperCase",
+        "startsWith",
+        "endsWith",
+        "includes",
+        "indexOf",
+        "lastIndexOf",
+        "slice",
+        "substring",
+        "substr",
+        "padStart",
+        "padEnd",
+        "replaceAll",
+        "charAt",
+        "concat",
+        "toString",
+        "toFixed",
+        "has",
+        # zod's `schema.safeParse(value)`: a bad record is a result, not an exception.
+        "safeParse",
     }
 )
-# What tells Powertools' batch utility is at work (it reports failures itself).
+# What tells Powertools' batch utility is at work (it reports failures itself): Python's
+# functions and decorators, and those of Powertools for TypeScript.
 _POWERTOOLS_BATCH = (
     "process_partial_response",
     "async_process_partial_response",
     "batch_processor",
     "async_batch_processor",
     "sqs_batch_processor",
+    "processPartialResponse",
+    "processPartialResponseSync",
 )
+# The packages whose processors' `response()` is the partial batch response.
+_POWERTOOLS_BATCH_PACKAGES = ("aws_lambda_powertools", "@aws-lambda-powertools/batch")
+# Module suffixes the JavaScript front end reads.
+_JAVASCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
 
 
 def describe(event: Event, *, place: bool = True) -> str:
@@ -139,6 +236,38 @@ def batch_events(function: Function) -> Iterator[Event]:
             yield event
 
 
+# -- the language of the code ---------------------------------------------------------------
+def is_javascript(handler: LinkedHandler) -> bool:
+    """A JavaScript or TypeScript handler: its messages show JavaScript syntax."""
+    return handler.facts is not None and handler.facts.language == "javascript"
+
+
+def in_javascript(reached: ReachedFunction) -> bool:
+    """A reached function written in JavaScript or TypeScript."""
+    return reached.path.suffix.lower() in _JAVASCRIPT_SUFFIXES
+
+
+def failures_literal(javascript: bool) -> str:
+    """The partial batch response as the handler's language writes it."""
+    if javascript:
+        return f"{{ {FAILURES_KEY}: [...] }}"
+    return f'{{"{FAILURES_KEY}": [...]}}'
+
+
+def failure_item_literal(javascript: bool) -> str:
+    """A partial batch response naming one failed record, as the language writes it."""
+    if javascript:
+        return f"{{ {FAILURES_KEY}: [{{ {ITEM_KEY}: <message id> }}, ...] }}"
+    return f'{{"{FAILURES_KEY}": [{{"{ITEM_KEY}": <message id>}}, ...]}}'
+
+
+def powertools_batch(javascript: bool) -> str:
+    """Powertools' batch utility, as its documentation for the language names it."""
+    if javascript:
+        return "Powertools' `BatchProcessor` with `processPartialResponse`"
+    return "Powertools' `BatchProcessor`"
+
+
 # -- the code side --------------------------------------------------------------------------
 def is_logging(call: Call) -> bool:
     """A log line (or `print`): nobody retries or alarms on it."""
@@ -192,7 +321,24 @@ def _handled_inside(behaviour: Behaviour, loop: int, tries: tuple[int, ...]) -> 
 
 def escape(record_loop: RecordLoop) -> Raise | Call | None:
     """The first `raise`, or work outside a `try` that handles every failure, that lets an
-    exception out of one pass of the loop (and so fails the whole batch)."""
+    exception out of one pass of the loop (and so fails the whole batch). A JavaScript
+    loop whose promises `Promise.allSettled` joins lets nothing out: each rejection
+    becomes a result (see `settled_rejection`)."""
+    if record_loop.loop.joined == "settled":
+        return None
+    return _leaves_pass(record_loop)
+
+
+def settled_rejection(record_loop: RecordLoop) -> Raise | Call | None:
+    """In a loop whose promises `Promise.allSettled` joins, the first `throw`, or work
+    outside a `catch` that handles every failure, that rejects one record's promise:
+    the failure is kept as a settled result instead of failing the invocation."""
+    if record_loop.loop.joined != "settled":
+        return None
+    return _leaves_pass(record_loop)
+
+
+def _leaves_pass(record_loop: RecordLoop) -> Raise | Call | None:
     behaviour = record_loop.function.behaviour
     index = record_loop.index
     for raised in behaviour.raises:
@@ -271,8 +417,20 @@ class FailureResponse:
         return self.powertools or bool(self.returned)
 
     def returns_list(self, name: str) -> bool:
-        """Does a returned `batchItemFailures` value read the list `name`?"""
-        return any(name in value.names or value.text == name for _, _, value in self.returned)
+        """Does a returned `batchItemFailures` value read the list `name`? Also the list
+        inside a returned response (`response.batchItemFailures.push(...)`, then
+        `return response`)."""
+        for _, returned, value in self.returned:
+            if name in value.names or value.text == name:
+                return True
+            whole = returned.value.text if returned.value is not None else None
+            if whole is not None and name in (
+                f"{whole}.{FAILURES_KEY}",
+                f'{whole}["{FAILURES_KEY}"]',
+                f"{whole}['{FAILURES_KEY}']",
+            ):
+                return True
+        return False
 
 
 def failure_response(handler: LinkedHandler) -> FailureResponse:
@@ -287,7 +445,7 @@ def failure_response(handler: LinkedHandler) -> FailureResponse:
             if call.name.endswith(_POWERTOOLS_BATCH) or (
                 call.method == "response"
                 and "Processor" in call.name
-                and call.name.startswith("aws_lambda_powertools")
+                and call.name.startswith(_POWERTOOLS_BATCH_PACKAGES)
             ):
                 powertools = True
         for returned_value in reached.behaviour.returns:
@@ -302,6 +460,26 @@ def failure_response(handler: LinkedHandler) -> FailureResponse:
                 if _almost(key):
                     misspelt.append((reached, returned_value, key))
     return FailureResponse(powertools, tuple(returned), tuple(misspelt))
+
+
+_JOINS = frozenset({"Promise.all", "Promise.allSettled"})
+
+
+def returned_as_result(caught: CaughtFailure, response: FailureResponse) -> bool:
+    """A JavaScript per-record callback whose `catch` returns (`catch (e) { return {
+    itemIdentifier: record.messageId }; }`): what it returns is that record's element of
+    the joined results, which the handler returns as its `batchItemFailures`
+    (`results.filter(Boolean)`)."""
+    if caught.clause.exits != "return":
+        return False
+    behaviour = caught.function.behaviour
+    block = behaviour.tries[caught.try_index]
+    if not any(behaviour.loops[index].kind == "map" for index in block.loops):
+        return False
+    return any(
+        reached == caught.function and _JOINS.intersection(value.names)
+        for reached, _, value in response.returned
+    )
 
 
 def _almost(key: str) -> bool:

@@ -20,12 +20,54 @@ from .._support.batch import (
     describe,
     escape,
     failure_response,
+    failures_literal,
+    in_javascript,
+    powertools_batch,
     record_loops,
     reports_item_failures,
 )
 from .._support.config import is_intrinsic
 from .._support.edits import expand_event_shorthand
 from .._support.report import at_key
+
+# Node.js examples: a JavaScript handler in serverless.yml, a TypeScript one that SAM
+# builds with esbuild (`src/app.ts` -> `app.handler`).
+_SERVERLESS_NODE_SQS = dedent("""\
+    service: orders
+    provider:
+      name: aws
+      runtime: nodejs22.x
+    functions:
+      worker:
+        handler: handler.handler
+        events:
+          - sqs:
+              arn: arn:aws:sqs:us-east-1:123456789012:orders
+              batchSize: 10
+    """)
+_SAM_NODE_SQS = dedent("""\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Worker:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: nodejs22.x
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: arn:aws:sqs:us-east-1:123456789012:orders
+                FunctionResponseTypes:
+                  - ReportBatchItemFailures
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - app.ts
+    """)
+_REPORTING = "            FunctionResponseTypes:\n              - ReportBatchItemFailures\n"
 
 
 class BatchWithoutPartialFailure(CrossRule):
@@ -45,6 +87,15 @@ class BatchWithoutPartialFailure(CrossRule):
 
     The loop may be in the handler or in a function of the project it calls. Reported on
     the event in the config; the message names the handler's line.
+
+    Node.js handlers (JavaScript and TypeScript): a `for...of` loop over
+    `event.Records`, and `event.Records.map(async (record) => ...)` whose promises
+    `Promise.all` joins (the first rejection fails the invocation, like an escaping
+    exception). A `try`/`catch` or a promise's `.catch(...)` that handles every error
+    stops the failure; `Promise.allSettled` lets nothing escape (whether its rejections
+    are reported is SL206's and SL207's business). The partial batch response is
+    `return { batchItemFailures: [...] }`, or Powertools for TypeScript's
+    `processPartialResponse` with a `BatchProcessor`.
 
     ## Why is this bad?
     Without a partial batch response a batch succeeds or fails as a whole. One bad
@@ -101,6 +152,7 @@ class BatchWithoutPartialFailure(CrossRule):
     ## References
     - [Handling errors for an SQS event source in Lambda](https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html)
     - [Powertools for AWS Lambda: Batch Processing](https://docs.powertools.aws.dev/lambda/python/latest/utilities/batch/)
+    - [Powertools for AWS Lambda (TypeScript): Batch Processing](https://docs.powertools.aws.dev/lambda/typescript/latest/features/batch/)
     """
 
     code = "SL205"
@@ -135,14 +187,19 @@ class BatchWithoutPartialFailure(CrossRule):
         enabled: bool,
     ) -> Diagnostic:
         record_loop, node = escaping
-        where = record_loop.function.where(node.span.line)
+        reached = record_loop.function
+        javascript = in_javascript(reached)
+        where = reached.where(node.span.line)
+        loop = record_loop.loop
+        if javascript and loop.kind == "map" and loop.joined == "all":
+            # The first rejected promise rejects `Promise.all`, and the invocation fails.
+            where += ", in a callback joined by `Promise.all`"
         if isinstance(node, Raise):
-            how = f"raises inside its loop over the records ({where})"
+            verb = "throws" if javascript else "raises"
+            how = f"{verb} inside its loop over the records ({where})"
         else:
-            how = (
-                f"lets an exception from `{_short(node.name)}` escape its loop over the "
-                f"records ({where})"
-            )
+            callee = node.display or _short(node)
+            how = f"lets an exception from `{callee}` escape its loop over the records ({where})"
         if enabled:
             what = (
                 f"enables `{REPORT_TYPE}`, but the handler never returns "
@@ -155,8 +212,8 @@ class BatchWithoutPartialFailure(CrossRule):
             function,
             f"The {describe(event, place=False)} {what}, and the handler {how}; the records that "
             "succeeded are processed again. Catch each record's failure and return "
-            f'`{{"{FAILURES_KEY}": [...]}}` with `{REPORT_TYPE}` enabled (or use Powertools\' '
-            "`BatchProcessor`)",
+            f"`{failures_literal(javascript)}` with `{REPORT_TYPE}` enabled (or use "
+            f"{powertools_batch(javascript)})",
             event=event,
         )
 
@@ -316,6 +373,58 @@ class BatchWithoutPartialFailure(CrossRule):
                     """)
             },
         ),
+        # Node.js (TypeScript): Powertools' `processPartialResponse` with a
+        # `BatchProcessor` reports each failed record, and the event asks for it.
+        Valid(
+            dedent("""\
+                import {
+                  BatchProcessor,
+                  EventType,
+                  processPartialResponse,
+                } from "@aws-lambda-powertools/batch";
+                import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+
+                const processor = new BatchProcessor(EventType.SQS);
+
+                const recordHandler = async (record: SQSRecord): Promise<void> => {
+                  const order = JSON.parse(record.body);
+                  if (!order.id) throw new Error("no order id");
+                };
+
+                export const handler = async (event: SQSEvent, context: Context) =>
+                  processPartialResponse(event, recordHandler, processor, { context });
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE_SQS},
+        ),
+        # Node.js (JavaScript): a `.catch` on each record's promise adds it to the
+        # failures the handler returns.
+        Valid(
+            dedent("""\
+                export const handler = async (event) => {
+                  const failures = [];
+                  await Promise.all(
+                    event.Records.map((record) =>
+                      handle(record).catch(() => {
+                        failures.push({ itemIdentifier: record.messageId });
+                      }),
+                    ),
+                  );
+                  return { batchItemFailures: failures };
+                };
+
+                async function handle(record) {
+                  return JSON.parse(record.body);
+                }
+                """),
+            filename="handler.mjs",
+            files={
+                "serverless.yml": _SERVERLESS_NODE_SQS.replace(
+                    "batchSize: 10",
+                    "batchSize: 10\n          functionResponseType: ReportBatchItemFailures",
+                )
+            },
+        ),
     )
     invalid = (
         Invalid(
@@ -417,6 +526,58 @@ class BatchWithoutPartialFailure(CrossRule):
             },
             message="Lambda ignores the list",
         ),
+        # Node.js (JavaScript): the records' promises are joined by `Promise.all`, and the
+        # first rejection fails the whole batch.
+        Invalid(
+            dedent("""\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+
+                const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+                export const handler = async (event) => {
+                  await Promise.all(
+                    event.Records.map(async (record) => {
+                      const order = JSON.parse(record.body);
+                      await doc.send(new PutCommand({ TableName: "orders", Item: order }));
+                    }),
+                  );
+                };
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE_SQS},
+            line=9,
+            column=9,
+            message=(
+                "The sqs event (batchSize 10) has no partial batch response: one failing record "
+                "sends the whole batch back, and the handler lets an exception from `JSON.parse` "
+                "escape its loop over the records (handler.mjs:9, in a callback joined by "
+                "`Promise.all`); the records that succeeded are processed again. Catch each "
+                "record's failure and return `{ batchItemFailures: [...] }` with "
+                "`ReportBatchItemFailures` enabled (or use Powertools' `BatchProcessor` with "
+                "`processPartialResponse`)"
+            ),
+        ),
+        # Node.js (TypeScript): a `throw` in a `for...of` loop over the records.
+        Invalid(
+            dedent("""\
+                import type { SQSEvent } from "aws-lambda";
+
+                export const handler = async (event: SQSEvent): Promise<void> => {
+                  for (const record of event.Records) {
+                    const order = JSON.parse(record.body) as { id?: string };
+                    if (!order.id) {
+                      throw new Error(`no order id in ${record.messageId}`);
+                    }
+                  }
+                };
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE_SQS.replace(_REPORTING, "")},
+            line=10,
+            column=9,
+            message="the handler throws inside its loop over the records (src/app.ts:7)",
+        ),
     )
 
 
@@ -428,9 +589,10 @@ def _first_escape(loops: list[RecordLoop]) -> tuple[RecordLoop, Raise | Call] | 
     return None
 
 
-def _short(name: str) -> str:
-    """`boto3.client().put_item` -> `put_item`; `process_record` stays."""
-    return name.rpartition("()")[2].lstrip(".") or name
+def _short(call: Call) -> str:
+    """`boto3.client().put_item` -> `put_item`; `process_record` stays; a call of what a
+    call made (`makeIdempotent(fn)` bound to `processRecord`) by its method name."""
+    return call.name.rpartition("()")[2].lstrip(".") or call.method or call.name
 
 
 def _enable_fix(function: Function, event: Event) -> Fix | None:

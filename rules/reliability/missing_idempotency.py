@@ -14,6 +14,7 @@ from slint.diagnostics import Applicability, Diagnostic, Fix, Location
 from slint.facts import Behaviour, Call, Value
 from slint.settings import Settings
 
+from .._support.batch import in_javascript, is_javascript
 from .._support.config import is_disabled, number, resources_of_type, show
 from .._support.dynamodb import update_actions
 
@@ -48,9 +49,15 @@ _TEMPLATE_ASYNC_KEYS = ("EventInvokeConfig", "DeadLetterQueue", "DeadLetterConfi
 # Powertools batch utilities: a handler that hands its event to them processes a batch
 # of queue or stream records.
 _BATCH_UTILITIES = frozenset(
-    {"process_partial_response", "async_process_partial_response", "batch_processor"}
+    {
+        "process_partial_response",
+        "async_process_partial_response",
+        "batch_processor",
+        "processPartialResponse",
+        "processPartialResponseSync",
+    }
 )
-_BATCH_PACKAGE = "aws_lambda_powertools.utilities.batch."
+_BATCH_PACKAGE = ("aws_lambda_powertools.utilities.batch.", "@aws-lambda-powertools/batch.")
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,30 @@ class _Effect:
     remedy: str  # the fix that belongs to this effect
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """How a remedy is written in the language of the code that makes the call."""
+
+    guard: str  # the Powertools idempotency utility
+    condition: str  # a conditional create
+    event_invocation: str  # an asynchronous `invoke`
+    name: str  # the execution name argument
+
+
+_PYTHON = _Syntax(
+    guard="Powertools `@idempotent`",
+    condition='`ConditionExpression="attribute_not_exists(<key>)"`',
+    event_invocation='`InvocationType="Event"`',
+    name="`name=`",
+)
+_JAVASCRIPT = _Syntax(
+    guard="Powertools `makeIdempotent`",
+    condition='`ConditionExpression: "attribute_not_exists(<key>)"`',
+    event_invocation='`InvocationType: "Event"`',
+    name="a `name`",
+)
+
+
 _DYNAMODB = frozenset({"dynamodb", "dynamodb.Table"})
 _SQS = frozenset({"sqs", "sqs.Queue"})
 _SNS = frozenset({"sns", "sns.Topic"})
@@ -202,7 +233,12 @@ _HTTP_CLIENT = re.compile(
     r"^(?:requests(?:\.api)?|httpx"
     r"|requests(?:\.sessions)?\.(?:Session|session)\(\)"
     r"|httpx\.(?:Client|AsyncClient)\(\)"
-    r"|aiohttp(?:\.client)?\.ClientSession\(\))\.(?:post|patch|request)$"
+    r"|aiohttp(?:\.client)?\.ClientSession\(\)"
+    # JavaScript, as the front end names a request by its verb: `fetch(url, {method:
+    # "POST"})` -> "fetch.post", an axios instance's `api.post` -> "axios.create().post".
+    r"|fetch|node-fetch|cross-fetch|isomorphic-fetch|undici(?:\.fetch)?"
+    r"|axios(?:\.create\(\))?|got(?:\.extend\(\))?|ky(?:\.(?:create|extend)\(\))?"
+    r")\.(?:post|patch|request)$"
 )
 # Arguments that make a repeated request a no-op on the receiving side.
 _TOKEN_KEYWORDS = frozenset(
@@ -219,11 +255,17 @@ _TOKEN_KEYWORDS = frozenset(
 _PER_ATTEMPT = re.compile(
     r"\buuid\.|\buuid[1-7]\b|aws_request_id|awsRequestId|\btime\.time|time_ns|\bnow\(|\.now\b"
     r"|utcnow|\brandom\.|randint|token_hex|token_urlsafe|\bulid\.|\bULID\(|ksuid|nanoid"
+    # JavaScript: `crypto.randomUUID()`, uuid's `v4()` (imported as `uuid.v4`, also
+    # renamed `uuidv4`), `new Date()`, `Math.random()`, `crypto.randomBytes()`.
+    r"|randomUUID|\buuidv[1-7]\b|\bnew Date\(\)|\bDate\(\)|Math\.random|randomBytes|\bcuid"
 )
 _CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context", "_context", "_ctx", "c"})
 
 
 def _callee(call: Call) -> str:
+    if call.display is not None:
+        # As the JavaScript is written: `client.send(new PutItemCommand(...))`.
+        return call.display
     receiver = call.receiver
     if receiver is None:
         return call.name
@@ -263,9 +305,11 @@ class _Effects:
 
     def __init__(self, function: Function | None) -> None:
         self.function = function
+        self.syntax = _PYTHON
 
     def of(self, call: Call, reached: ReachedFunction) -> _Effect | None:
         behaviour = reached.behaviour
+        self.syntax = _JAVASCRIPT if in_javascript(reached) else _PYTHON
         if call.has_unpacked_keywords:
             return None  # any argument may be in there, a condition or a token too
         if _has_token(call, behaviour):
@@ -284,7 +328,7 @@ class _Effects:
                 return _Effect(
                     f"`{_callee(call)}`",
                     "the email goes out once per delivery",
-                    "make the handler idempotent with Powertools `@idempotent`",
+                    f"make the handler idempotent with {self.syntax.guard}",
                 )
             return None
         if method == "start_execution":
@@ -305,8 +349,7 @@ class _Effects:
             f"`{_callee(call)}` without a `ConditionExpression`",
             "the item is written once per delivery (a generated key stores a duplicate, a "
             "fixed key overwrites what changed since the first delivery)",
-            'add `ConditionExpression="attribute_not_exists(<key>)"` or make the handler '
-            "idempotent with Powertools `@idempotent`",
+            f"add {self.syntax.condition} or make the handler idempotent with {self.syntax.guard}",
         )
 
     def _update_item(self, call: Call) -> _Effect | None:
@@ -321,7 +364,7 @@ class _Effects:
             f"`{_callee(call)}` with `{action}` and no `ConditionExpression`",
             "the update is applied once per delivery (a counter counts twice, a list grows twice)",
             "record the message id in a `ConditionExpression` or make the handler "
-            "idempotent with Powertools `@idempotent`",
+            f"idempotent with {self.syntax.guard}",
         )
 
     # SQS, SNS ---------------------------------------------------------------------------
@@ -347,7 +390,7 @@ class _Effects:
             f"`{_callee(call)}` {where}",
             "the message is sent once per delivery and its consumer runs twice",
             "send to a FIFO queue with a `MessageDeduplicationId` taken from the incoming "
-            "message, or make the handler idempotent with Powertools `@idempotent`",
+            f"message, or make the handler idempotent with {self.syntax.guard}",
         )
 
     def _queue(self, url: Value | None) -> str | None:
@@ -391,7 +434,7 @@ class _Effects:
             ),
             "every subscriber receives the notification once per delivery",
             "publish to a FIFO topic with a `MessageDeduplicationId` taken from the incoming "
-            "message, or make the handler idempotent with Powertools `@idempotent`",
+            f"message, or make the handler idempotent with {self.syntax.guard}",
         )
 
     def _fifo_topic(self, arn: Value | None) -> bool:
@@ -436,8 +479,8 @@ class _Effects:
             what,
             "a second execution starts (a name taken from the message, such as its id or "
             "the object's key and version, would make Step Functions refuse the repeat)",
-            "pass `name=` built from the message id, or make the handler idempotent with "
-            "Powertools `@idempotent`",
+            f"pass {self.syntax.name} built from the message id, or make the handler "
+            f"idempotent with {self.syntax.guard}",
         )
 
     def _invoke(self, call: Call) -> _Effect | None:
@@ -450,9 +493,9 @@ class _Effects:
             if _literal_text(call.argument("InvocationType")) != "Event":
                 return None
         return _Effect(
-            f'`{_callee(call)}` with `InvocationType="Event"`',
+            f"`{_callee(call)}` with {self.syntax.event_invocation}",
             "the invoked function runs once per delivery",
-            "make this handler (or the invoked one) idempotent with Powertools `@idempotent`",
+            f"make this handler (or the invoked one) idempotent with {self.syntax.guard}",
         )
 
     # HTTP ------------------------------------------------------------------------------
@@ -467,12 +510,18 @@ class _Effects:
             method = verb.lower()
         if _idempotency_header(call.argument("headers"), behaviour):
             return None
+        # The verb, where the call as written does not show it (`fetch(url, {method:
+        # "POST"})`, `axios({method: "post"})`, `requests.request("POST", url)`).
+        callee = _callee(call)
+        shown = call.method == "request" or (
+            call.display is not None and f".{method}(" not in call.display
+        )
         return _Effect(
-            f"`{_callee(call)}`" + (f" ({method.upper()})" if call.method == "request" else ""),
+            f"`{callee}`" + (f" ({method.upper()})" if shown else ""),
             f"the {method.upper()} request is sent once per delivery"
             + (" and creates a second resource" if method == "post" else ""),
             "send an `Idempotency-Key` header the API honours, or make the handler idempotent "
-            "with Powertools `@idempotent`",
+            f"with {self.syntax.guard}",
         )
 
 
@@ -655,7 +704,16 @@ def _last_name(dotted: str) -> str:
 
 # -- guards ---------------------------------------------------------------------------------
 
-_IDEMPOTENT_DECORATORS = frozenset({"idempotent", "idempotent_function"})
+# Python's decorators, and Powertools for TypeScript's: the `@idempotent()` method
+# decorator, `makeIdempotent(fn, ...)` (a wrapper the front end records as the wrapped
+# function's decorator where it is bound: `export const handler = makeIdempotent(...)`),
+# and the middy middleware `makeHandlerIdempotent`.
+_IDEMPOTENT_DECORATORS = frozenset(
+    {"idempotent", "idempotent_function", "makeIdempotent", "makeHandlerIdempotent"}
+)
+# Wrappers that make the function passed to them idempotent where they are called
+# (`processPartialResponse(event, makeIdempotent(recordHandler, {...}), processor)`).
+_IDEMPOTENT_WRAPPERS = frozenset({"makeIdempotent"})
 # Words of a check that skips a message already handled (`if already_processed(id): continue`,
 # `if table.get_item(Key={"id": message_id}).get("Item"): continue`).
 _SEEN_CHECK = re.compile(r"idempot|processed|duplicate|dedup|already|seen|^get_item$", re.I)
@@ -663,6 +721,19 @@ _SEEN_CHECK = re.compile(r"idempot|processed|duplicate|dedup|already|seen|^get_i
 
 def _decorated_idempotent(reached: ReachedFunction) -> bool:
     return any(_last_name(d) in _IDEMPOTENT_DECORATORS for d in reached.facts.decorators)
+
+
+def _wrapped_idempotent(reached: tuple[ReachedFunction, ...]) -> set[str]:
+    """The names of the functions the reached code hands to `makeIdempotent`."""
+    found: set[str] = set()
+    for function in reached:
+        for call in function.behaviour.calls:
+            if _last_name(call.name) not in _IDEMPOTENT_WRAPPERS:
+                continue
+            wrapped = call.argument("", 0)
+            if wrapped is not None and wrapped.text.isidentifier():
+                found.add(wrapped.text)
+    return found
 
 
 def _is_claim(call: Call) -> bool:
@@ -675,11 +746,18 @@ def _is_claim(call: Call) -> bool:
             if value is not None and "not_exists" in f"{value.text} {value.origin or ''}":
                 return True
         return False
-    if call.method == "setnx":
+    if call.method in ("setnx", "setNX"):
         return True
     if call.method == "set":
         nx = call.argument("nx")
-        return nx is not None and nx.literal is True
+        if nx is not None and nx.literal is True:
+            return True
+        # node-redis `set(key, value, { NX: true })`, ioredis `set(key, value, "EX", 60, "NX")`.
+        return any(
+            "NX" in argument.value.keys or argument.value.literal in ("NX", "nx")
+            for argument in call.arguments
+            if argument.keyword is None
+        )
     return False
 
 
@@ -700,7 +778,12 @@ class _Guards:
         self.reached = reached
         self.everything = bool(reached) and _decorated_idempotent(reached[0])
         self._behind: set[int] = set()
-        decorated = {i for i, r in enumerate(reached) if i and _decorated_idempotent(r)}
+        wrapped = _wrapped_idempotent(reached)
+        decorated = {
+            i
+            for i, r in enumerate(reached)
+            if i and (_decorated_idempotent(r) or r.facts.name in wrapped)
+        }
         if decorated and not self.everything:
             self._behind = _only_through(reached, decorated)
         # Functions that claim an idempotency key: an effect elsewhere runs after the
@@ -804,6 +887,31 @@ _SERVERLESS_SQS = dedent("""\
               arn: arn:aws:sqs:us-east-1:123456789012:orders
               batchSize: 10
     """)
+_SERVERLESS_NODE_SQS = _SERVERLESS_SQS.replace("python3.12", "nodejs22.x")
+# A TypeScript handler that SAM builds with esbuild (`src/app.ts` -> `app.handler`).
+_SAM_NODE_SQS = dedent("""\
+    AWSTemplateFormatVersion: "2010-09-09"
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Worker:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: nodejs22.x
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: arn:aws:sqs:us-east-1:123456789012:orders
+                FunctionResponseTypes:
+                  - ReportBatchItemFailures
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - app.ts
+    """)
 _NEXT_QUEUE_ENV = dedent("""\
     handler: handler.handler
         environment:
@@ -869,6 +977,12 @@ _FIX = (
     '`@idempotent_function(data_keyword_argument="record", ...)` on the function that '
     "handles one record"
 )
+_JAVASCRIPT_FIX = (
+    "Make the handler idempotent with Powertools for TypeScript: `export const handler = "
+    "makeIdempotent(async (event, context) => {...}, { persistenceStore: new "
+    "DynamoDBPersistenceLayer({ tableName: ... }) })`, or wrap the function that handles "
+    "one record in `makeIdempotent` (`@idempotent()` on a class method)"
+)
 
 
 class MissingIdempotency(CrossRule):
@@ -912,6 +1026,18 @@ class MissingIdempotency(CrossRule):
     items); work in an `except` clause (an alert or an error record belongs to each
     failed attempt); a call with `**kwargs` (a condition may be in there); an execution
     `name` computed by a call slint cannot see into (`body.get("id")`).
+
+    Node.js handlers (JavaScript and TypeScript) are read the same way: the SDK v3
+    commands (`client.send(new PutItemCommand(...))`, lib-dynamodb's `PutCommand` and
+    `UpdateCommand`, `SendMessageCommand`, `PublishCommand`, `SendEmailCommand`,
+    `StartExecutionCommand`, `InvokeCommand` with `InvocationType: "Event"`), SDK v2
+    calls (`docClient.put(params).promise()`), and `fetch` / `node-fetch` / axios (also an
+    `axios.create()` instance) / got / ky requests whose method is POST or PATCH. Their
+    guards: Powertools for TypeScript's `makeIdempotent` (around the handler, or around
+    the record handler handed to `processPartialResponse`), the `@idempotent()` method
+    decorator, the middy middleware `makeHandlerIdempotent`, a `ConditionExpression`, a
+    Redis `SET ... NX` claim; a name from `crypto.randomUUID()`, uuid's `v4()`,
+    `Date.now()` or `context.awsRequestId` changes on every attempt.
 
     The finding is on the call, once however many handlers reach it, and names the
     trigger from the config (`serverless.yml:28: sqs event, batchSize 10`).
@@ -982,11 +1108,13 @@ class MissingIdempotency(CrossRule):
 
     ## Fix
     A suggestion, never applied: it shows how to wrap the handler with Powertools
-    `@idempotent` (or the per-record function with `@idempotent_function`). It needs a
-    persistence table and a choice of idempotency key, so it is left to you.
+    `@idempotent` (or the per-record function with `@idempotent_function`; for a Node.js
+    handler, `makeIdempotent`). It needs a persistence table and a choice of idempotency
+    key, so it is left to you.
 
     ## References
     - https://docs.powertools.aws.dev/lambda/python/latest/utilities/idempotency/
+    - https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
     - https://repost.aws/knowledge-center/lambda-function-idempotent
@@ -1026,6 +1154,7 @@ class MissingIdempotency(CrossRule):
         if guards.everything:
             return
         effects = _Effects(function)
+        fix = _JAVASCRIPT_FIX if is_javascript(handler) else _FIX
         for index, reached in enumerate(handler.reached):
             behaviour = reached.behaviour
             for call in behaviour.calls:
@@ -1046,7 +1175,7 @@ class MissingIdempotency(CrossRule):
                     call.span.end,
                     f"{effect.what} runs again when {trigger.again} ({trigger.source}): "
                     f"{effect.result}; {effect.remedy}.",
-                    fix=Fix(Applicability.DISPLAY_ONLY, _FIX),
+                    fix=Fix(Applicability.DISPLAY_ONLY, fix),
                 )
 
     valid = (
@@ -1258,6 +1387,85 @@ class MissingIdempotency(CrossRule):
                     """)
             },
         ),
+        # Node.js: a conditional create of an idempotency key before the email, and a
+        # FIFO queue with a deduplication id from the message (JavaScript, SDK v3).
+        Valid(
+            dedent("""\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+                import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+                import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+
+                const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+                const ses = new SESClient({});
+                const sqs = new SQSClient({});
+
+                export const handler = async (event) => {
+                  for (const record of event.Records) {
+                    await sqs.send(
+                      new SendMessageCommand({
+                        QueueUrl: process.env.NEXT_QUEUE,
+                        MessageBody: record.body,
+                        MessageGroupId: "orders",
+                        MessageDeduplicationId: record.messageId,
+                      }),
+                    );
+                    await doc.send(
+                      new PutCommand({
+                        TableName: "processed",
+                        Item: { id: record.messageId },
+                        ConditionExpression: "attribute_not_exists(id)",
+                      }),
+                    );
+                    await ses.send(
+                      new SendEmailCommand({
+                        Source: "shop@example.com",
+                        Destination: { ToAddresses: ["a@example.com"] },
+                        Message: { Subject: { Data: "Hi" }, Body: { Text: { Data: "Hi" } } },
+                      }),
+                    );
+                  }
+                };
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE_SQS},
+        ),
+        # TypeScript: Powertools `makeIdempotent` around the record handler of
+        # `processPartialResponse`.
+        Valid(
+            dedent("""\
+                import {
+                  BatchProcessor,
+                  EventType,
+                  processPartialResponse,
+                } from "@aws-lambda-powertools/batch";
+                import { makeIdempotent } from "@aws-lambda-powertools/idempotency";
+                import {
+                  DynamoDBPersistenceLayer,
+                } from "@aws-lambda-powertools/idempotency/dynamodb";
+                import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+
+                const processor = new BatchProcessor(EventType.SQS);
+                const persistenceStore = new DynamoDBPersistenceLayer({ tableName: "idempotency" });
+
+                const recordHandler = async (record: SQSRecord): Promise<void> => {
+                  await fetch("https://payments.example.com/charges", {
+                    method: "POST",
+                    body: record.body,
+                  });
+                };
+
+                export const handler = async (event: SQSEvent, context: Context) =>
+                  processPartialResponse(
+                    event,
+                    makeIdempotent(recordHandler, { persistenceStore }),
+                    processor,
+                    { context },
+                  );
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE_SQS},
+        ),
     )
     invalid = (
         Invalid(
@@ -1374,5 +1582,65 @@ class MissingIdempotency(CrossRule):
             line=8,
             column=9,
             message="when a record is redelivered (handler.py:7: a loop over the event's records)",
+        ),
+        # Node.js (JavaScript, SDK v3): a put without a condition.
+        Invalid(
+            dedent("""\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+
+                const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+                export const handler = async (event) => {
+                  for (const record of event.Records) {
+                    const order = JSON.parse(record.body);
+                    await doc.send(new PutCommand({ TableName: "orders", Item: order }));
+                  }
+                };
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE_SQS},
+            line=9,
+            column=11,
+            message=(
+                "`doc.send(new PutCommand(...))` without a `ConditionExpression` runs again when "
+                "SQS redelivers the message (serverless.yml:9: sqs event, batchSize 10): the item "
+                "is written once per delivery (a generated key stores a duplicate, a fixed key "
+                "overwrites what changed since the first delivery); add `ConditionExpression: "
+                '"attribute_not_exists(<key>)"` or make the handler idempotent with Powertools '
+                "`makeIdempotent`."
+            ),
+        ),
+        # TypeScript: a POST per record from the record handler of a batch processor.
+        Invalid(
+            dedent("""\
+                import {
+                  BatchProcessor,
+                  EventType,
+                  processPartialResponse,
+                } from "@aws-lambda-powertools/batch";
+                import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+
+                const processor = new BatchProcessor(EventType.SQS);
+
+                const recordHandler = async (record: SQSRecord): Promise<void> => {
+                  await fetch("https://payments.example.com/charges", {
+                    method: "POST",
+                    body: record.body,
+                  });
+                };
+
+                export const handler = async (event: SQSEvent, context: Context) =>
+                  processPartialResponse(event, recordHandler, processor, { context });
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE_SQS},
+            line=11,
+            column=9,
+            message=(
+                "`fetch(...)` (POST) runs again when SQS redelivers the message (template.yaml:11: "
+                "SQS event `Orders`): the POST request is sent once per delivery and creates a "
+                "second resource"
+            ),
         ),
     )

@@ -17,10 +17,14 @@ from .._support.batch import (
     FailureResponse,
     caught_failures,
     describe,
+    failure_item_literal,
     failure_response,
+    is_javascript,
     item_key_problem,
     record_loops,
     reports_item_failures,
+    returned_as_result,
+    settled_rejection,
 )
 from .._support.config import is_disabled
 
@@ -39,6 +43,35 @@ _SERVERLESS = dedent("""\
     """)
 
 
+# Node.js examples: a JavaScript handler in serverless.yml, a TypeScript one that SAM
+# builds with esbuild (`src/app.ts` -> `app.handler`).
+_SERVERLESS_NODE = _SERVERLESS.replace("python3.12", "nodejs22.x").replace(
+    "handler.main", "handler.handler"
+)
+_SAM_NODE = dedent("""\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Worker:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: nodejs22.x
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: arn:aws:sqs:us-east-1:123456789012:orders
+                FunctionResponseTypes:
+                  - ReportBatchItemFailures
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - app.ts
+    """)
+
+
 class PartialFailureNotReported(CrossRule):
     """
     ## What it does
@@ -51,6 +84,14 @@ class PartialFailureNotReported(CrossRule):
     `itemIdentifier`. Handlers that use Powertools' `BatchProcessor` /
     `process_partial_response` are left alone: the utility builds the response.
     Reported on the handler; the message names the `except` clause and the event.
+
+    Node.js handlers (JavaScript and TypeScript): a `catch` block or a promise's
+    `.catch(...)` inside the loop over `event.Records` catches the failure (collected with
+    `push`; a `catch` that returns `{ itemIdentifier: ... }` from a per-record callback
+    whose joined results are returned counts as reported), and so does
+    `Promise.allSettled`, which keeps every record's rejection as a result: reported
+    when the handler returns no `batchItemFailures` at all. Powertools for TypeScript's
+    `processPartialResponse` / `BatchProcessor` is left alone.
 
     ## Why is this bad?
     With `ReportBatchItemFailures` enabled, Lambda deletes every message of the batch
@@ -114,23 +155,36 @@ class PartialFailureNotReported(CrossRule):
             for caught in caught_failures(record_loop):
                 problem = _problem(caught, response)
                 if problem is not None:
-                    yield self._report(handler, events[0], caught, problem)
+                    where = caught.function.where(caught.clause.span.line)
+                    yield self._report(
+                        handler, events[0], f"catches a record's failure ({where})", problem
+                    )
                     return
+            if settled_rejection(record_loop) is not None and not response.returned:
+                # `Promise.allSettled` turns each rejection into a result: caught, and
+                # reported only if the handler returns the rejected records.
+                where = record_loop.function.where(record_loop.loop.span.line)
+                yield self._report(
+                    handler,
+                    events[0],
+                    f"keeps each record's failure as a `Promise.allSettled` result ({where})",
+                    _unreturned(response),
+                )
+                return
 
     def _report(
-        self, handler: LinkedHandler, event: Event, caught: CaughtFailure, problem: str
+        self, handler: LinkedHandler, event: Event, caught: str, problem: str
     ) -> Diagnostic:
         span = handler.behaviour.span
         assert span is not None  # a handler function always has its name's span
-        where = caught.function.where(caught.clause.span.line)
         return self.make_diagnostic(
             handler.display,
             span.start,
             span.end,
-            f"`{handler.function.name if handler.function else ''}` catches a record's "
-            f"failure ({where}) but {problem}; with `{REPORT_TYPE}` enabled "
-            f"({describe(event)}) Lambda deletes the failed message as if it had "
-            f'succeeded. Return `{{"{FAILURES_KEY}": [{{"{ITEM_KEY}": <message id>}}, ...]}}`',
+            f"`{handler.function.name if handler.function else ''}` {caught} but {problem}; "
+            f"with `{REPORT_TYPE}` enabled ({describe(event)}) Lambda deletes the failed "
+            "message as if it had succeeded. Return "
+            f"`{failure_item_literal(is_javascript(handler))}`",
         )
 
     valid = (
@@ -202,6 +256,51 @@ class PartialFailureNotReported(CrossRule):
                             pass
                 """),
             files={"serverless.yml": _SERVERLESS.replace("functionResponseType", "# x")},
+        ),
+        # Node.js (TypeScript): the records whose promise `Promise.allSettled` settled as
+        # rejected are returned.
+        Valid(
+            dedent("""\
+                import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
+
+                const ORDERS_URL = "https://orders.example.com";
+
+                export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+                  const results = await Promise.allSettled(
+                    event.Records.map(async (record) => {
+                      await fetch(ORDERS_URL, { method: "PUT", body: record.body });
+                    }),
+                  );
+                  const batchItemFailures: SQSBatchItemFailure[] = [];
+                  results.forEach((result, index) => {
+                    if (result.status === "rejected") {
+                      batchItemFailures.push({ itemIdentifier: event.Records[index].messageId });
+                    }
+                  });
+                  return { batchItemFailures };
+                };
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE},
+        ),
+        # Node.js (JavaScript): a `.catch` that logs and throws again loses nothing.
+        Valid(
+            dedent("""\
+                export const handler = async (event) => {
+                  for (const record of event.Records) {
+                    await handle(record).catch((error) => {
+                      console.error("failed", error);
+                      throw error;
+                    });
+                  }
+                };
+
+                async function handle(record) {
+                  return JSON.parse(record.body);
+                }
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE},
         ),
     )
     invalid = (
@@ -313,19 +412,69 @@ class PartialFailureNotReported(CrossRule):
             column=5,
             message="under `itemId` instead of `itemIdentifier`",
         ),
+        # Node.js (TypeScript): `Promise.allSettled` keeps every rejection, and the
+        # handler never says which records failed.
+        Invalid(
+            dedent("""\
+                import type { SQSEvent } from "aws-lambda";
+
+                const ORDERS_URL = "https://orders.example.com";
+
+                export const handler = async (event: SQSEvent): Promise<void> => {
+                  const results = await Promise.allSettled(
+                    event.Records.map(async (record) => {
+                      await fetch(ORDERS_URL, { method: "PUT", body: record.body });
+                    }),
+                  );
+                  console.log(`${results.length} records`);
+                };
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE},
+            line=5,
+            column=14,
+            message=(
+                "`handler` keeps each record's failure as a `Promise.allSettled` result "
+                "(src/app.ts:7) but never returns `batchItemFailures`; with "
+                "`ReportBatchItemFailures` enabled (template.yaml:10: sqs event, batch size 10 "
+                "by default) Lambda deletes the failed message as if it had succeeded. Return "
+                "`{ batchItemFailures: [{ itemIdentifier: <message id> }, ...] }`"
+            ),
+        ),
+        # Node.js (JavaScript): a misspelt key.
+        Invalid(
+            dedent("""\
+                export const handler = async (event) => {
+                  const failed = [];
+                  for (const record of event.Records) {
+                    try {
+                      JSON.parse(record.body);
+                    } catch (error) {
+                      failed.push({ itemIdentifier: record.messageId });
+                    }
+                  }
+                  return { BatchItemFailures: failed };
+                };
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE},
+            line=1,
+            column=14,
+            message=(
+                "`handler` catches a record's failure (handler.mjs:6) but returns "
+                "`BatchItemFailures` (handler.mjs:10), not `batchItemFailures`"
+            ),
+        ),
     )
 
 
 def _problem(caught: CaughtFailure, response: FailureResponse) -> str | None:
     """Why the caught failure does not reach the response (None: it does)."""
-    if caught.reports_in_return():
+    if caught.reports_in_return() or returned_as_result(caught, response):
         return None
     collected = caught.collected_into()
     if not response.returned:
-        if response.misspelt:
-            reached, returned, key = response.misspelt[0]
-            return f"returns `{key}` ({reached.where(returned.span.line)}), not `{FAILURES_KEY}`"
-        return f"never returns `{FAILURES_KEY}`"
+        return _unreturned(response)
     if not collected:
         return "does not add the record to the failures it returns"
     for name, added in collected:
@@ -337,3 +486,11 @@ def _problem(caught: CaughtFailure, response: FailureResponse) -> str | None:
     names = ", ".join(f"`{name}`" for name, _ in collected)
     which = "which is" if len(collected) == 1 else "which are"
     return f"adds it to {names}, {which} never returned"
+
+
+def _unreturned(response: FailureResponse) -> str:
+    """Why a handler that returns no `batchItemFailures` reports nothing."""
+    if response.misspelt:
+        reached, returned, key = response.misspelt[0]
+        return f"returns `{key}` ({reached.where(returned.span.line)}), not `{FAILURES_KEY}`"
+    return f"never returns `{FAILURES_KEY}`"

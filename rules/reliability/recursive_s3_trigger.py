@@ -619,7 +619,23 @@ def _filter_lets_through(trigger: _Trigger, key: Value | None) -> str | None:
 _RECORD_FIELDS = frozenset(
     {"s3", "object", "key", "bucket", "name", "Records", "eventName", "get_object"}
 )
-_KEY_TESTS = frozenset({"startswith", "endswith", "match", "search", "fullmatch", "find"})
+# Tests of a key's text: Python's string and `re` methods, and JavaScript's (`key.startsWith
+# ("thumbs/")`, `key.includes("resized")`, `/^thumbs\//.test(key)`, `key.indexOf(...)`).
+_KEY_TESTS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "match",
+        "search",
+        "fullmatch",
+        "find",
+        "startsWith",
+        "endsWith",
+        "includes",
+        "test",
+        "indexOf",
+    }
+)
 
 
 def _guarded(code: _Code, write: _Write) -> bool:
@@ -700,6 +716,9 @@ def _reads_key(skip: Skip | Condition, behaviour: Behaviour, key_names: set[str]
 
 
 def _call_text(call: Call) -> str:
+    if call.display is not None:
+        # As the JavaScript is written: `s3.send(new PutObjectCommand(...))`.
+        return call.display
     receiver = call.receiver
     if receiver is not None and len(receiver.text) <= 40:
         return f"{receiver.text}.{call.method}"
@@ -763,6 +782,53 @@ _CLOUDFORMATION = dedent("""\
     """)
 
 
+# Node.js examples: a JavaScript handler in serverless.yml, a TypeScript one that SAM
+# builds with esbuild (`src/app.ts` -> `app.handler`).
+_SERVERLESS_NODE = _SERVERLESS.replace("python3.12", "nodejs22.x")
+_NODE_HANDLER = dedent("""\
+    import { S3Client, PutObjectCommand } from "@aws-sdk/client-s3";
+
+    const s3 = new S3Client({});
+
+    export const thumbnail = async (event) => {
+      for (const record of event.Records) {
+        const bucket = record.s3.bucket.name;
+        const key = decodeURIComponent(record.s3.object.key.replace(/\\+/g, " "));
+        // The thumbnail goes next to the upload.
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `thumbnails/${key}`, Body: "" }));
+      }
+    };
+    """)
+_SAM_NODE = dedent("""\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Resize:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: nodejs22.x
+          Environment:
+            Variables:
+              OUTPUT_BUCKET: !Ref Thumbnails
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Photos
+                Events: s3:ObjectCreated:*
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - app.ts
+      Photos:
+        Type: AWS::S3::Bucket
+      Thumbnails:
+        Type: AWS::S3::Bucket
+    """)
+
+
 class RecursiveS3Trigger(CrossRule):
     """
     ## What it does
@@ -787,6 +853,14 @@ class RecursiveS3Trigger(CrossRule):
       or the key of the triggering object itself);
     - no guard in the code skips keys before the write (`if key.startswith("thumbs/"):
       continue`, `if "resized" in key: return`).
+
+    Node.js handlers (JavaScript and TypeScript) are read the same way: SDK v3
+    `PutObjectCommand`, `CopyObjectCommand`, `CompleteMultipartUploadCommand` sent to an
+    S3 client, lib-storage's `new Upload({ client, params }).done()`, SDK v2
+    `s3.putObject(...)`, `s3.copyObject(...)`, `s3.upload(...)`; the bucket from
+    `record.s3.bucket.name` or `process.env.X`; guards such as `if
+    (key.startsWith("thumbs/")) return;`, `key.endsWith(...)`, `key.includes(...)`,
+    `/^thumbs\\//.test(key)`.
 
     Values passed to a function of the project (`resize(bucket, key)`) are followed to
     what its callers pass. Where the bucket, the key (against a filter) or the trigger's
@@ -999,6 +1073,34 @@ class RecursiveS3Trigger(CrossRule):
                 "template.yaml": _CLOUDFORMATION.replace("ObjectCreated:Put", "ObjectRemoved:*")
             },
         ),
+        # Node.js (JavaScript): the handler returns early for the keys it writes.
+        Valid(
+            _NODE_HANDLER.replace(
+                "    // The thumbnail goes next to the upload.\n",
+                '    if (key.startsWith("thumbnails/")) return;\n',
+            ),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE},
+        ),
+        # Node.js (TypeScript): the output goes to another bucket.
+        Valid(
+            dedent("""\
+                import { S3Client, PutObjectCommand } from "@aws-sdk/client-s3";
+                import type { S3Event } from "aws-lambda";
+
+                const s3 = new S3Client({});
+
+                export const handler = async (event: S3Event): Promise<void> => {
+                  for (const record of event.Records) {
+                    const key = decodeURIComponent(record.s3.object.key.replace(/\\+/g, " "));
+                    const output = process.env.OUTPUT_BUCKET;
+                    await s3.send(new PutObjectCommand({ Bucket: output, Key: key, Body: "" }));
+                  }
+                };
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE},
+        ),
     )
     invalid = (
         Invalid(
@@ -1077,5 +1179,40 @@ class RecursiveS3Trigger(CrossRule):
             line=10,
             column=9,
             message="(template.yaml:17: notification of bucket `photos`, no prefix/suffix filter)",
+        ),
+        # Node.js (JavaScript, SDK v3): the thumbnail goes back into the uploads bucket.
+        Invalid(
+            _NODE_HANDLER,
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE},
+            line=10,
+            column=11,
+            message=(
+                "`s3.send(new PutObjectCommand(...))` writes to the bucket the event came from "
+                "(`bucket`), whose `ObjectCreated` events invoke function `thumbnail` "
+                "(serverless.yml:9: s3 event on bucket `photos`, no prefix/suffix filter)"
+            ),
+        ),
+        # Node.js (TypeScript): the environment names the triggering bucket.
+        Invalid(
+            dedent("""\
+                import { S3Client, PutObjectCommand } from "@aws-sdk/client-s3";
+                import type { S3Event } from "aws-lambda";
+
+                const s3 = new S3Client({});
+
+                export const handler = async (event: S3Event): Promise<void> => {
+                  for (const record of event.Records) {
+                    const key = decodeURIComponent(record.s3.object.key.replace(/\\+/g, " "));
+                    const output = process.env.OUTPUT_BUCKET;
+                    await s3.send(new PutObjectCommand({ Bucket: output, Key: key, Body: "" }));
+                  }
+                };
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE.replace("!Ref Thumbnails", "!Ref Photos")},
+            line=10,
+            column=11,
+            message="writes to bucket `Photos` (`OUTPUT_BUCKET` in the function's environment",
         ),
     )

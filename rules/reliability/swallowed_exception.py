@@ -7,7 +7,7 @@ from slint.api import CrossRule, Invalid, Severity, Valid
 from slint.app.model import ASYNC_KINDS, Event, Function
 from slint.app.project import LinkedHandler, ReachedFunction
 from slint.diagnostics import Diagnostic
-from slint.facts import Call, ExceptClause
+from slint.facts import Behaviour, Call, ExceptClause
 from slint.settings import Settings
 
 from .._support.batch import (
@@ -15,13 +15,54 @@ from .._support.batch import (
     QUEUE_KINDS,
     CaughtFailure,
     FailureResponse,
+    RecordLoop,
     describe,
     failure_response,
+    in_javascript,
+    is_javascript,
     is_logging,
     is_work,
     reports_item_failures,
+    returned_as_result,
+    settled_rejection,
 )
 from .._support.config import is_disabled
+
+# Node.js examples: a JavaScript handler in serverless.yml, a TypeScript one that SAM
+# builds with esbuild (`src/app.ts` -> `app.handler`).
+_SERVERLESS_NODE_EVENTBRIDGE = dedent("""\
+    service: jobs
+    provider:
+      name: aws
+      runtime: nodejs22.x
+    functions:
+      nightly:
+        handler: handler.handler
+        events:
+          - eventBridge:
+              pattern:
+                source: [orders]
+    """)
+_SAM_NODE_SQS = dedent("""\
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Worker:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: nodejs22.x
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: arn:aws:sqs:us-east-1:123456789012:orders
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - app.ts
+    """)
 
 
 class SwallowedException(CrossRule):
@@ -41,6 +82,13 @@ class SwallowedException(CrossRule):
     Left alone: clauses that raise again (also `raise Other(...) from error`), catch
     specific exceptions only, or report the failure; Powertools' batch utility; SQS
     and stream events with `ReportBatchItemFailures` (SL206 checks those).
+
+    Node.js handlers (JavaScript and TypeScript): a `catch` block and a promise's
+    `.catch(...)` catch every error; `console.error(...)` is a log line; a callback-style
+    handler's `callback(null, ...)` (and `context.succeed`) ends the invocation as a
+    success, `callback(error)` as a failure. `Promise.allSettled` over the records also
+    swallows every rejection, unless the handler then throws (after checking the
+    results) or returns `batchItemFailures`.
 
     ## Why is this bad?
     For these sources a normal return means success. Lambda deletes the SQS message,
@@ -91,19 +139,21 @@ class SwallowedException(CrossRule):
         found = _swallowing(handler, response)
         if found is None:
             return
-        reached, clause = found
         span = handler.behaviour.span
         assert span is not None
-        caught = "`except:`" if not clause.catches else f"`except {', '.join(clause.catches)}`"
+        callback = _callback_parameter(handler)
+        if callback is not None:
+            again = f"Pass it to `{callback}(error)`"
+        else:
+            again = "Throw it again" if is_javascript(handler) else "Raise it again"
         yield self.make_diagnostic(
             handler.display,
             span.start,
             span.end,
-            f"`{handler.function.name}` catches every exception ({caught} at "
-            f"{reached.where(clause.span.line)}) and returns normally: for the "
+            f"`{handler.function.name}` {found} and returns normally: for the "
             f"{describe(event)} that is a success, so the failure is never retried, never "
-            "reaches a dead-letter queue and no alarm sees it. Raise it again after "
-            "logging, or report the failed records",
+            f"reaches a dead-letter queue and no alarm sees it. {again} after logging, or "
+            "report the failed records",
         )
 
     valid = (
@@ -224,6 +274,45 @@ class SwallowedException(CrossRule):
                     """)
             },
         ),
+        # Node.js (JavaScript): a promise's `.catch` that logs and throws again.
+        Valid(
+            dedent("""\
+                export const handler = async (event) => {
+                  await handle(event.detail).catch((error) => {
+                    console.error("failed", error);
+                    throw error;
+                  });
+                };
+
+                async function handle(detail) {
+                  return JSON.parse(detail);
+                }
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE_EVENTBRIDGE},
+        ),
+        # Node.js (TypeScript): the settled results are checked and the invocation fails.
+        Valid(
+            dedent("""\
+                import type { SQSEvent } from "aws-lambda";
+
+                export const handler = async (event: SQSEvent): Promise<void> => {
+                  const results = await Promise.allSettled(
+                    event.Records.map(async (record) => handle(JSON.parse(record.body))),
+                  );
+                  const failed = results.filter((result) => result.status === "rejected");
+                  if (failed.length > 0) {
+                    throw new Error(`${failed.length} records failed`);
+                  }
+                };
+
+                async function handle(order: unknown): Promise<void> {
+                  console.log(order);
+                }
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE_SQS},
+        ),
     )
     invalid = (
         Invalid(
@@ -338,6 +427,56 @@ class SwallowedException(CrossRule):
             column=5,
             message="eventbridge event",
         ),
+        # Node.js (JavaScript): the `catch` logs and the handler resolves.
+        Invalid(
+            dedent("""\
+                import { SNSClient, PublishCommand } from "@aws-sdk/client-sns";
+
+                const sns = new SNSClient({});
+
+                export const handler = async (event) => {
+                  try {
+                    await sns.send(
+                      new PublishCommand({ TopicArn: process.env.TOPIC, Message: event.detail.id }),
+                    );
+                  } catch (error) {
+                    console.error("publish failed", error);
+                  }
+                };
+                """),
+            filename="handler.mjs",
+            files={"serverless.yml": _SERVERLESS_NODE_EVENTBRIDGE},
+            line=5,
+            column=14,
+            message=(
+                "`handler` catches every error (`catch` at handler.mjs:10) and returns normally: "
+                "for the serverless.yml:9: eventbridge event that is a success, so the failure is "
+                "never retried, never reaches a dead-letter queue and no alarm sees it. Throw it "
+                "again after logging, or report the failed records"
+            ),
+        ),
+        # Node.js (TypeScript): `Promise.allSettled` keeps every record's rejection, and
+        # the SQS event does not ask for a partial batch response.
+        Invalid(
+            dedent("""\
+                import type { SQSEvent } from "aws-lambda";
+
+                export const handler = async (event: SQSEvent): Promise<void> => {
+                  await Promise.allSettled(
+                    event.Records.map(async (record) => handle(JSON.parse(record.body))),
+                  );
+                };
+
+                async function handle(order: unknown): Promise<void> {
+                  console.log(order);
+                }
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _SAM_NODE_SQS},
+            line=3,
+            column=14,
+            message="keeps every failure as a `Promise.allSettled` result (src/app.ts:5)",
+        ),
     )
 
 
@@ -355,11 +494,53 @@ def _trigger(function: Function) -> Event | None:
     return None
 
 
-def _swallowing(
+def _swallowing(handler: LinkedHandler, response: FailureResponse) -> str | None:
+    """How the handler hides a failure, in a message's words: the first clause that
+    catches everything around real work and hides the failure (the handler's own `try`s
+    count, and those in loops over the records anywhere), else the first
+    `Promise.allSettled` that keeps every record's failure to itself."""
+    found = _swallowing_clause(handler, response)
+    if found is not None:
+        reached, clause = found
+        if in_javascript(reached):
+            caught = "catches every error (`catch`"
+        elif clause.catches:
+            caught = f"catches every exception (`except {', '.join(clause.catches)}`"
+        else:
+            caught = "catches every exception (`except:`"
+        return f"{caught} at {reached.where(clause.span.line)})"
+    if response.returned:
+        return None  # the settled results become `batchItemFailures`
+    for reached in handler.reached:
+        behaviour = reached.behaviour
+        for index, loop in enumerate(behaviour.loops):
+            if reached.depth > 0 and not loop.records:
+                continue
+            if settled_rejection(RecordLoop(reached, index)) is None:
+                continue
+            if _raises_after(behaviour, index):
+                continue  # it looks at the results and fails the invocation
+            return (
+                "keeps every failure as a `Promise.allSettled` result "
+                f"({reached.where(loop.span.line)})"
+            )
+    return None
+
+
+def _raises_after(behaviour: Behaviour, index: int) -> bool:
+    """A `throw` outside the loop, after it (`if (results.some(r => r.status ===
+    "rejected")) throw ...`)."""
+    end = behaviour.loops[index].span.end
+    return any(
+        index not in raised.loops and raised.span.start >= end for raised in behaviour.raises
+    )
+
+
+def _swallowing_clause(
     handler: LinkedHandler, response: FailureResponse
 ) -> tuple[ReachedFunction, ExceptClause] | None:
-    """The first clause that catches everything around real work and hides the failure.
-    The handler's own `try`s count, and those in loops over the records anywhere."""
+    """The first clause that catches everything around real work and hides the failure."""
+    callback = _callback_parameter(handler)
     for reached in handler.reached:
         behaviour = reached.behaviour
         for try_index, block in enumerate(behaviour.tries):
@@ -375,18 +556,20 @@ def _swallowing(
                 if not clause.broad or clause.raises:
                     continue
                 caught = CaughtFailure(reached, try_index, clause_index)
-                if not _hides(caught.calls(), response):
+                if not _hides(caught.calls(), response, callback):
                     continue
-                if clause.exits == "return" and caught.reports_in_return():
+                if clause.exits == "return" and (
+                    caught.reports_in_return() or returned_as_result(caught, response)
+                ):
                     continue  # `except: return {"batchItemFailures": [...]}`
                 return reached, clause
     return None
 
 
-def _hides(calls: list[Call], response: FailureResponse) -> bool:
+def _hides(calls: list[Call], response: FailureResponse, callback: str | None) -> bool:
     """Does an `except` body with these calls keep the failure to itself?"""
     for call in calls:
-        if is_logging(call):
+        if is_logging(call) or _signals_success(call, callback):
             continue
         if call.method in COLLECT_METHODS and call.receiver is not None:
             if response.returns_list(call.receiver.text):
@@ -395,3 +578,26 @@ def _hides(calls: list[Call], response: FailureResponse) -> bool:
         if is_work(call):
             return False  # sends, stores or counts it somewhere: visible
     return True
+
+
+def _callback_parameter(handler: LinkedHandler) -> str | None:
+    """A callback-style Node.js handler's third parameter: `callback(null, result)` ends
+    the invocation as a success, `callback(error)` as a failure."""
+    parameters = handler.behaviour.parameters
+    return parameters[2] if is_javascript(handler) and len(parameters) > 2 else None
+
+
+def _signals_success(call: Call, callback: str | None) -> bool:
+    """A Node.js handler reporting success: `callback(null, ...)` (no error as the first
+    argument), `context.succeed(...)`, `context.done(null, ...)`."""
+    first = call.argument("", 0)
+    no_error = (
+        first is None
+        or first.text in ("null", "undefined")
+        or (first.is_literal and first.literal is None)
+    )
+    if callback is not None and call.name == callback and call.receiver is None:
+        return no_error
+    if call.receiver is not None and call.receiver.text in ("context", "ctx"):
+        return call.method == "succeed" or (call.method == "done" and no_error)
+    return False
