@@ -454,6 +454,7 @@ class ModuleFacts:
 
 
 def _js_handler_name(name: str) -> bool:
-    return name in ("handler", "lambdaHandler", "main") or (
+    # `main` is also the usual name of a script's entry point: not by name alone.
+    return name in ("handler", "lambdaHandler") or (
         name.endswith("Handler") and not name.startswith("test")
     )

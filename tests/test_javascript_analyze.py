@@ -206,3 +206,34 @@ def test_bundler_output_is_not_discovered(tmp_path: Path) -> None:
     )
     found = codes_at(lint(tmp_path, select=["SL000"]).diagnostics)
     assert [path for path, _, _, _ in found] == ["src/ok.js"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"const x = " + b"a(" * 3000 + b"1" + b")" * 3000 + b";\n",
+        b"const x = " + b" + ".join([b"x"] * 6000) + b";\n",
+        b"const x = " + b"[" * 3000 + b"]" * 3000 + b";\n",
+    ],
+    ids=["calls", "concatenation", "arrays"],
+)
+def test_deeply_nested_code_is_analysed_with_room(source: bytes) -> None:
+    # Beyond Python's default recursion limit: retried in a thread with a deep stack.
+    result = analyze_javascript("generated.js", source, Settings(), ())
+    assert result.failure is None and result.facts is not None
+
+
+def test_main_is_not_a_conventional_handler_by_name_alone(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "script.mjs": "export async function main(args) {\n  return args;\n}\n",
+            "handler.mjs": "export const handler = async (event) => event;\n",
+        },
+    )
+    from slint.javascript.analyze import analyze_javascript as analyze
+
+    script = analyze("script.mjs", (tmp_path / "script.mjs").read_bytes(), Settings(), ())
+    handler = analyze("handler.mjs", (tmp_path / "handler.mjs").read_bytes(), Settings(), ())
+    assert script.facts is not None and script.facts.convention_handlers == ()
+    assert handler.facts is not None and handler.facts.convention_handlers == ("handler",)

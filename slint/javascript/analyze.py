@@ -73,8 +73,15 @@ def analyze_javascript(
     try:
         facts = module_facts(path, data, tree, positions)
     except RecursionError:
-        failure = ParseFailure(path, "module too deeply nested to analyse", Location(1, 1))
-        return ModuleResult(failure=failure, source=text)
+        # Deeply nested code (long `+` chains, nested calls in generated code): again
+        # with room, in a thread whose stack holds it, as for Python.
+        from slint.python.analyze import _with_deep_recursion
+
+        try:
+            facts = _with_deep_recursion(lambda: module_facts(path, data, tree, positions))
+        except RecursionError:
+            failure = ParseFailure(path, "module too deeply nested to analyse", Location(1, 1))
+            return ModuleResult(failure=failure, source=text)
     module = JavaScriptModule(path, data, text, grammar, tree, positions, facts, settings)
     diagnostics: list[Diagnostic] = []
     pending: list[PendingDiagnostic] = []
