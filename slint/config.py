@@ -40,6 +40,9 @@ KNOWN_KEYS = frozenset(
 )
 # A top-level import name as Python spells it (`PIL`, `yaml`, `google.cloud`).
 _IMPORT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# An npm package or a subpath of one, as a JavaScript module imports it
+# (`aws-sdk`, `@aws-sdk/client-s3`, `lodash/get`).
+_NPM_NAME = re.compile(r"^(?:@[\w.-]+/)?[\w.-]+(?:/[\w.-]+)*$")
 
 
 class ConfigError(Exception):
@@ -181,13 +184,14 @@ def parse_settings(
 
 
 def _import_costs(value: Any, where: str) -> tuple[tuple[str, float], ...]:
-    """`import-costs = { mylib = 250, pandas = 0 }`: measured milliseconds per import name,
-    added to (or overriding) the table slint ships; 0 marks a package as cheap."""
+    """`import-costs = { mylib = 250, pandas = 0, "aws-sdk" = 0 }`: measured milliseconds
+    per import name (a Python module, or an npm package as JavaScript imports it), added
+    to (or overriding) the tables slint ships; 0 marks a package as cheap."""
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table of import name = milliseconds")
     costs = []
     for name, ms in value.items():
-        if not _IMPORT_NAME.match(name):
+        if not (_IMPORT_NAME.match(name) or _NPM_NAME.match(name)):
             raise ConfigError(f'{where}."{name}" is not an importable module name')
         if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 600_000:
             raise ConfigError(

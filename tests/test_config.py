@@ -209,7 +209,7 @@ def test_import_costs_are_read_and_checked(tmp_path: Path) -> None:
     assert settings.import_costs == (("mylib", 250.0), ("google.cloud", 0.5))
     for table, error in [
         ("import-costs = 3", "must be a table of import name = milliseconds"),
-        ('[import-costs]\n"my-lib" = 3', '"my-lib" is not an importable module name'),
+        ('[import-costs]\n"my lib" = 3', '"my lib" is not an importable module name'),
         ("[import-costs]\nx = -1", '"x" must be a number of milliseconds between 0 and 600000'),
         ('[import-costs]\nx = "fast"', "not 'fast'"),
     ]:

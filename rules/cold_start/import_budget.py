@@ -9,7 +9,14 @@ from slint.app.project import LinkedHandler
 from slint.diagnostics import Diagnostic
 from slint.settings import Settings
 
-from .._support.imports import PackageCost, import_costs, milliseconds, project_module_names
+from .._support.imports import (
+    PYTHON,
+    PackageCost,
+    import_costs,
+    language_of,
+    milliseconds,
+    project_module_names,
+)
 
 _SERVERLESS = dedent("""\
     service: scoring
@@ -42,6 +49,35 @@ _CFN = dedent("""\
           Runtime: python3.12
           Role: arn:aws:iam::123456789012:role/fetch
           Code: .
+    """)
+
+
+_NODE_SERVERLESS = dedent("""\
+    service: sheets
+    provider:
+      name: aws
+      runtime: nodejs20.x
+    functions:
+      sync:
+        handler: handler.handler
+        events:
+          - httpApi: POST /sync
+    """)
+_NODE_SAM = dedent("""\
+    AWSTemplateFormatVersion: "2010-09-09"
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Sync:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: nodejs20.x
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - app.ts
     """)
 
 
@@ -81,6 +117,14 @@ class ImportBudget(CrossRule):
     marks a package as cheap). Imports under `if TYPE_CHECKING:` or guarded by `except
     ImportError` are not counted.
 
+    Node.js handlers (JavaScript and TypeScript) are priced by
+    `slint/data/node_import_costs.json`, measured around `require()` / `import()` by
+    `scripts/measure_node_import_costs.py` (`"@aws-sdk/client-s3" = 60` in
+    `import-costs` sets one); type-only imports, which the TypeScript compiler erases,
+    and built-in modules (`fs`, `node:crypto`) are not counted, nor are subpaths the
+    table cannot price (`lodash/map`). A bundler (esbuild) loads the same code faster
+    than these numbers say: read the total as an upper bound for a bundled function.
+
     ## References
     - [AWS: Lambda execution environment lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html)
     - [AWS: Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)
@@ -108,14 +152,16 @@ class ImportBudget(CrossRule):
         first = next(iter(handler.modules[0].facts.module_imports), None)
         if first is None:
             return
-        costs = import_costs(settings.import_costs)
-        project = project_module_names(handler.modules)
+        costs = import_costs(settings.import_costs, language_of(handler.modules[0].facts.language))
+        # Python: a module of the project may have a package's name (`redis.py`); an npm
+        # specifier never names a project file.
+        project = project_module_names(handler.modules) if costs.language == PYTHON else frozenset()
         entries: list[PackageCost] = []
         # Where each package is first imported, for the message.
         where: dict[str, str] = {}
         for module in handler.modules:
             for imported in module.facts.module_imports:
-                if imported.optional or imported.top_level in project:
+                if imported.optional or (project and imported.top_level in project):
                     continue
                 entry = costs.of_import(imported)
                 if entry is None:
@@ -183,6 +229,37 @@ class ImportBudget(CrossRule):
             files={"template.yaml": _CFN},
             options={"import-budget-ms": 60_000},
         ),
+        # Node.js: SDK v3 clients (about 50 ms each) stay well below the budget.
+        Valid(
+            dedent("""\
+                const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
+                const { DynamoDBDocumentClient, PutCommand } = require("@aws-sdk/lib-dynamodb");
+
+                const table = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+                exports.handler = async (event) =>
+                  table.send(new PutCommand({ TableName: "rows", Item: JSON.parse(event.body) }));
+                """),
+            filename="handler.js",
+            files={"serverless.yml": _NODE_SERVERLESS},
+        ),
+        # TypeScript: a type-only import is erased by the compiler and costs nothing.
+        Valid(
+            dedent("""\
+                import type { sheets_v4 } from "googleapis";
+                import { z } from "zod";
+
+                const Row = z.object({ id: z.string() });
+
+                export const handler = async (event: { body: string }) => {
+                  const id = Row.parse(JSON.parse(event.body)).id;
+                  const row: sheets_v4.Schema$ValueRange = { values: [[id]] };
+                  return row;
+                };
+                """),
+            filename="src/app.ts",
+            files={"template.yaml": _NODE_SAM},
+        ),
     )
     invalid = (
         Invalid(
@@ -231,5 +308,45 @@ class ImportBudget(CrossRule):
             line=1,
             column=1,
             message="`requests`",
+        ),
+        # Node.js: npm packages priced by the Node.js table.
+        Invalid(
+            dedent("""\
+                const { google } = require("googleapis");
+                const mongoose = require("mongoose");
+
+                exports.handler = async (event) => {
+                  await mongoose.connect(process.env.MONGO_URL);
+                  const sheets = google.sheets({ version: "v4" });
+                  return sheets.spreadsheets.get({ spreadsheetId: event.id });
+                };
+                """),
+            filename="handler.js",
+            files={"serverless.yml": _NODE_SERVERLESS},
+            line=1,
+            column=1,
+            message="`googleapis`",
+        ),
+        # TypeScript (SAM, esbuild), through a project module.
+        Invalid(
+            dedent("""\
+                import { append } from "./sheets";
+
+                export const handler = async (event: { id: string }) => append(event.id);
+                """),
+            filename="src/app.ts",
+            files={
+                "template.yaml": _NODE_SAM,
+                "src/sheets.ts": dedent("""\
+                    import { google } from "googleapis";
+
+                    export const append = (id: string) =>
+                      google.sheets({ version: "v4" }).spreadsheets.get({ spreadsheetId: id });
+                    """),
+            },
+            options={"import-budget-ms": 300},
+            line=1,
+            column=1,
+            message="`googleapis`",
         ),
     )

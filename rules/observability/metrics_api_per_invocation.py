@@ -15,6 +15,12 @@ _REMEDY = (
     "write the metric in the embedded metric format instead (Powertools `Metrics`, "
     "`aws-embedded-metrics`): it goes out with the logs, asynchronously, with no API call"
 )
+_REMEDY_NODE = (
+    "write the metric in the embedded metric format instead (Powertools `Metrics` from "
+    "`@aws-lambda-powertools/metrics`, `metricScope` of `aws-embedded-metrics`): it goes "
+    "out with the logs, asynchronously, with no API call"
+)
+_JAVASCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
 # Keys that make an EventBridge rule a schedule (serverless `eventBridge.schedule`,
 # SAM `EventBridgeRule`/CloudFormation `AWS::Events::Rule` with a schedule expression).
 _SCHEDULE_KEYS = ("schedule", "Schedule", "ScheduleExpression")
@@ -49,6 +55,61 @@ def metrics_api(call: Call, own_methods: frozenset[str]) -> str | None:
     return None
 
 
+_NODE_SERVERLESS = dedent(
+    """\
+    service: orders
+    provider:
+      name: aws
+      runtime: nodejs20.x
+    functions:
+      place:
+        handler: handler.handler
+        events:
+          - httpApi: POST /orders
+    """
+)
+_NODE_SAM_TS = dedent(
+    """\
+    AWSTemplateFormatVersion: "2010-09-09"
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Worker:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: worker.handler
+          Runtime: nodejs20.x
+          Events:
+            Jobs:
+              Type: SQS
+              Properties:
+                Queue: arn:aws:sqs:us-east-1:123456789012:jobs
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - worker.ts
+    """
+)
+_NODE_PUT_METRIC = dedent(
+    """\
+    import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+
+    const cloudwatch = new CloudWatchClient({});
+
+    export const handler = async (event) => {
+      await cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: "Orders",
+          MetricData: [{ MetricName: "OrderPlaced", Value: 1, Unit: "Count" }],
+        }),
+      );
+      return { statusCode: 201 };
+    };
+    """
+)
+
+
 class MetricsApiPerInvocation(CrossRule):
     """
     ## What it does
@@ -66,6 +127,12 @@ class MetricsApiPerInvocation(CrossRule):
     (or none in the config: invoked directly, by Step Functions) runs per request and
     is reported. A handler that no config names (found by the naming convention) is
     reported too: its trigger is unknown, and the default is a request.
+
+    Node.js handlers (JavaScript and TypeScript) the same way: the SDK v3
+    `client.send(new PutMetricDataCommand(...))` of `@aws-sdk/client-cloudwatch` and the
+    SDK v2 `cloudwatch.putMetricData(...)`, except under a once-per-environment guard.
+    Powertools `Metrics` (`@aws-lambda-powertools/metrics`) and `aws-embedded-metrics`
+    write the embedded metric format and are not reported.
 
     ## Why is this bad?
     `PutMetricData` is a synchronous HTTPS call: every invocation waits for it (tens
@@ -147,10 +214,22 @@ class MetricsApiPerInvocation(CrossRule):
             yield from self._check(handler, "no config names its trigger")
 
     def _check(self, handler: LinkedHandler, trigger: str) -> Iterator[Diagnostic]:
-        own_methods = frozenset(reached.facts.name for reached in handler.reached)
+        from slint.javascript.sdk import snake
+
+        own_methods = frozenset(
+            # JavaScript: the front end names an SDK method the way boto3 does
+            # (`client.putMetricData` -> `put_metric_data`), so a function of the
+            # project's own is known by that name too.
+            name
+            for reached in handler.reached
+            for name in (reached.facts.name, snake(reached.facts.name))
+        )
         name = handler.function.name if handler.function is not None else "handler"
         for reached in handler.reached:
+            javascript = reached.path.suffix.lower() in _JAVASCRIPT_SUFFIXES
             for call in reached.behaviour.calls:
+                if call.once:
+                    continue  # under a once-per-environment guard (`ready ??= ...`)
                 api = metrics_api(call, own_methods)
                 if api is None:
                     continue
@@ -158,14 +237,15 @@ class MetricsApiPerInvocation(CrossRule):
                 if place in self._reported:
                     continue
                 self._reported.add(place)
+                shown = call.display if call.display is not None else api
                 yield self.make_diagnostic(
                     reached.display,
                     call.span.start,
                     call.span.end,
-                    f"`{api}` is a synchronous CloudWatch API call on every invocation of "
+                    f"`{shown}` is a synchronous CloudWatch API call on every invocation of "
                     f"handler `{name}` ({handler.location}; {trigger}){_via(reached)}: "
                     f"it adds latency, is throttled at high rates and billed per call; "
-                    f"{_REMEDY}",
+                    f"{_REMEDY_NODE if javascript else _REMEDY}",
                 )
 
     valid = (
@@ -298,6 +378,50 @@ class MetricsApiPerInvocation(CrossRule):
                 )
             },
         ),
+        # TypeScript (SAM, esbuild): Powertools `Metrics` writes the embedded format.
+        Valid(
+            dedent(
+                """\
+                import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+                import type { SQSEvent } from "aws-lambda";
+
+                const metrics = new Metrics({ namespace: "Jobs", serviceName: "worker" });
+
+                export const handler = async (event: SQSEvent): Promise<void> => {
+                  metrics.addMetric("Processed", MetricUnit.Count, event.Records.length);
+                  metrics.publishStoredMetrics();
+                };
+                """
+            ),
+            filename="src/worker.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+        ),
+        # Node.js: `aws-embedded-metrics` writes the embedded format too.
+        Valid(
+            dedent(
+                """\
+                const { metricScope, Unit } = require("aws-embedded-metrics");
+
+                exports.handler = metricScope((metrics) => async (event) => {
+                  metrics.setNamespace("Orders");
+                  metrics.putMetric("OrderPlaced", 1, Unit.Count);
+                  return { statusCode: 201 };
+                });
+                """
+            ),
+            filename="handler.js",
+            files={"serverless.yml": _NODE_SERVERLESS},
+        ),
+        # Node.js: a scheduled aggregator may call the API.
+        Valid(
+            _NODE_PUT_METRIC,
+            filename="handler.mjs",
+            files={
+                "serverless.yml": _NODE_SERVERLESS.replace(
+                    "- httpApi: POST /orders", "- schedule: rate(5 minutes)"
+                )
+            },
+        ),
     )
     invalid = (
         # serverless.yml: an HTTP API function.
@@ -417,6 +541,40 @@ class MetricsApiPerInvocation(CrossRule):
             line=5,
             column=5,
             message="template.yaml:10: eventbridge event",
+        ),
+        # Node.js: SDK v3 `PutMetricDataCommand` in an HTTP API handler.
+        Invalid(
+            _NODE_PUT_METRIC,
+            filename="handler.mjs",
+            files={"serverless.yml": _NODE_SERVERLESS},
+            line=6,
+            column=9,
+            message="`cloudwatch.send(new PutMetricDataCommand(...))` is a synchronous",
+        ),
+        # TypeScript (SAM, esbuild): SDK v2 `putMetricData` in a helper of an SQS consumer.
+        Invalid(
+            dedent(
+                """\
+                import { CloudWatch } from "aws-sdk";
+                import type { SQSEvent } from "aws-lambda";
+
+                const cloudwatch = new CloudWatch();
+
+                async function count(processed: number): Promise<void> {
+                  const data = [{ MetricName: "Processed", Value: processed }];
+                  await cloudwatch.putMetricData({ Namespace: "Jobs", MetricData: data }).promise();
+                }
+
+                export const handler = async (event: SQSEvent): Promise<void> => {
+                  await count(event.Records.length);
+                };
+                """
+            ),
+            filename="src/worker.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+            line=8,
+            column=9,
+            message="template.yaml:11: sqs event), through `count`",
         ),
     )
 

@@ -210,6 +210,9 @@ class _Policies:
         parts = path.split(".")
         if len(parts) >= 2 and parts[-1] in ("methodArn", "method_arn"):
             if value.text.isidentifier():
+                if parts[0] == "{}":
+                    # JavaScript: `({ methodArn }) => ...`, a destructured parameter
+                    return f"`{value.text}` (destructured from the event)"
                 return f"`{value.text}` (from `{path}`)"
             return f"`{value.text}`"
         if len(parts) != 1 or depth >= _MAX_TRACE or reached.depth == 0:
@@ -340,6 +343,54 @@ Resources:
 """
 
 
+_NODE_AUTHORIZER = """\
+const generatePolicy = (principalId, effect, resource) => ({
+  principalId,
+  policyDocument: {
+    Version: "2012-10-17",
+    Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: resource }],
+  },
+});
+
+exports.handler = (event, context, callback) => {
+  const principal = verify(event.authorizationToken);
+  callback(null, generatePolicy(principal, "Allow", event.methodArn));
+};
+
+function verify(token) {
+  return token.replace("Bearer ", "");
+}
+"""
+_NODE_SERVERLESS = _SERVERLESS.replace("python3.12", "nodejs20.x").replace(
+    "handler.auth", "auth.handler"
+)
+_NODE_ORDERS = "exports.handler = async () => ({ statusCode: 200, body: '[]' });\n"
+_NODE_SAM_TS = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        DefaultAuthorizer: TokenAuth
+        Authorizers:
+          TokenAuth:
+            FunctionArn: !GetAtt AuthFunction.Arn
+  AuthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Runtime: nodejs20.x
+      Handler: auth.handler
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        EntryPoints:
+          - auth.ts
+"""
+
+
 class AuthorizerCachedMethodArn(CrossRule):
     """
     ## What it does
@@ -353,6 +404,11 @@ class AuthorizerCachedMethodArn(CrossRule):
     a SAM `Auth.Authorizers` entry whose `FunctionArn` is a function of the template, an
     `AWS::ApiGateway::Authorizer` whose `AuthorizerUri` names one. A handler that no
     config names and returns such a policy is reported too (the default caches).
+
+    Node.js authorizers (JavaScript and TypeScript) the same way: `Resource:
+    event.methodArn` (or `[event.methodArn]`, a destructured `{ methodArn }`) in the
+    policy document the handler returns, passes to its `callback`, or builds in a helper
+    such as `generatePolicy(principalId, "Allow", event.methodArn)`.
 
     ## Why is this bad?
     API Gateway caches the policy under the caller's token, not under the method. The
@@ -468,6 +524,43 @@ class AuthorizerCachedMethodArn(CrossRule):
                     return {"isAuthorized": event["headers"].get("x-key") == "k"}
                 """)
         ),
+        # Node.js: caching is off.
+        Valid(
+            _NODE_AUTHORIZER,
+            filename="auth.js",
+            files={"serverless.yml": _NODE_SERVERLESS.format(ttl=0), "orders.js": _NODE_ORDERS},
+        ),
+        # TypeScript: the policy allows every method of the stage.
+        Valid(
+            dedent("""\
+                import type {
+                  APIGatewayAuthorizerResult,
+                  APIGatewayTokenAuthorizerEvent,
+                } from "aws-lambda";
+
+                export const handler = async (
+                  event: APIGatewayTokenAuthorizerEvent,
+                ): Promise<APIGatewayAuthorizerResult> => {
+                  const [apiArn, stage] = event.methodArn.split("/");
+                  const statement = {
+                    Action: "execute-api:Invoke",
+                    Effect: "Allow",
+                    Resource: `${apiArn}/${stage}/*/*`,
+                  };
+                  return {
+                    principalId: event.authorizationToken.slice(7),
+                    policyDocument: { Version: "2012-10-17", Statement: [statement] },
+                  };
+                };
+                """),
+            filename="src/auth.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+        ),
+        # Node.js: an HTTP API simple response carries no policy.
+        Valid(
+            "exports.handler = async (event) => ({ isAuthorized: event.headers.key === 'k' });\n",
+            filename="auth.js",
+        ),
     )
     invalid = (
         Invalid(
@@ -507,5 +600,40 @@ class AuthorizerCachedMethodArn(CrossRule):
             line=8,
             column=29,
             message="`method_arn` (from `event.methodArn`) passed at handler.py:3",
+        ),
+        # Node.js: a callback-style authorizer, the policy built by a helper.
+        Invalid(
+            _NODE_AUTHORIZER,
+            filename="auth.js",
+            files={"serverless.yml": _NODE_SERVERLESS.format(ttl=300), "orders.js": _NODE_ORDERS},
+            line=5,
+            column=75,
+            message="`event.methodArn` passed at auth.js:11",
+        ),
+        # TypeScript (SAM, esbuild): the policy returned directly.
+        Invalid(
+            dedent("""\
+                import type {
+                  APIGatewayAuthorizerResult,
+                  APIGatewayTokenAuthorizerEvent,
+                } from "aws-lambda";
+
+                export const handler = async (
+                  event: APIGatewayTokenAuthorizerEvent,
+                ): Promise<APIGatewayAuthorizerResult> => ({
+                  principalId: event.authorizationToken.slice(7),
+                  policyDocument: {
+                    Version: "2012-10-17",
+                    Statement: [
+                      { Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn },
+                    ],
+                  },
+                });
+                """),
+            filename="src/auth.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+            line=13,
+            column=66,
+            message="template.yaml:10: authorizer `TokenAuth` sets no TTL",
         ),
     )

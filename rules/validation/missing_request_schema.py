@@ -14,7 +14,7 @@ from slint.app.model import App, Event, Function, Unknown
 from slint.app.project import LinkedHandler, ReachedFunction
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
-from slint.facts import Behaviour, Span, Value
+from slint.facts import Behaviour, Call, Span, Value
 from slint.files import FileTooBig, read_text_limited
 from slint.settings import Settings
 
@@ -86,9 +86,74 @@ _CURRENT_EVENT_BODY = re.compile(r"(^|\.)current_event\.(body|json_body|decoded_
 # What turns the body into other data that still comes from the client (a result of
 # anything else, such as an SDK call that got the body as an argument, does not).
 _BODY_TRANSFORMS = frozenset(
-    {"loads", "b64decode", "standard_b64decode", "urlsafe_b64decode", "decode", "parse_qs"}
+    {
+        "loads",
+        "b64decode",
+        "standard_b64decode",
+        "urlsafe_b64decode",
+        "decode",
+        "parse_qs",
+        # JavaScript: `JSON.parse(event.body)`, `querystring.parse(event.body)`
+        "parse",
+    }
 )
 _CURRENT_EVENT_JSON = re.compile(r"(^|\.)current_event\.json_body\b")
+
+# -- what validates a body in JavaScript and TypeScript --------------------------------
+# npm packages whose calls validate (or parse into a validated value): a call whose
+# qualified name starts with one (`zod.z.object().parse`, `ajv().compile()`, a subpath
+# such as `zod/v4`) validates.
+_JS_VALIDATING_PACKAGES = (
+    "zod",
+    "ajv",
+    "joi",
+    "@hapi/joi",
+    "yup",
+    "superstruct",
+    "valibot",
+    "io-ts",
+    "runtypes",
+    "typia",
+    "arktype",
+    "class-validator",
+    "fastest-validator",
+    "jsonschema",
+    "@sinclair/typebox",
+    "@effect/schema",
+    "@aws-lambda-powertools/parser",
+    "@aws-lambda-powertools/validation",
+    "@middy/validator",
+)
+# Middy middlewares and Powertools decorators (`FunctionFacts.decorators`) that validate
+# the event before the handler runs: `.use(validator({ eventSchema }))`,
+# `.use(parser({ schema }))`, `@parser({ schema })`, `@validator({ inboundSchema })`.
+_JS_VALIDATING_WRAPPERS = (
+    "@middy/validator",
+    "@aws-lambda-powertools/parser",
+    "@aws-lambda-powertools/validation",
+)
+# Middy's JSON body parser: the handler receives `event.body` parsed.
+_JS_BODY_PARSER = "@middy/http-json-body-parser"
+# Schema-library methods that validate whatever they are called on (zod's and valibot's
+# `safeParse`); `validate`, `validateSync`, `isValid` are caught by their names.
+_JS_VALIDATING_METHODS = frozenset({"safeParse", "safeParseAsync", "parseAsync"})
+# `schema.parse(body)`: `parse` validates when called on a schema (not `JSON.parse`).
+_JS_SCHEMA_PARSE = frozenset({"parse", "parseAsync"})
+
+
+def _from_package(name: str, packages: Iterable[str]) -> bool:
+    """A qualified name (call or wrapper) that comes from one of the npm `packages`."""
+    return any(
+        name == package or name.startswith((package + ".", package + "(", package + "/"))
+        for package in packages
+    )
+
+
+def _javascript(reached: ReachedFunction) -> bool:
+    return reached.path.suffix.lower() in _JAVASCRIPT_SUFFIXES
+
+
+_JAVASCRIPT_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
 
 
 def _values(behaviour: Behaviour) -> Iterator[tuple[Value, int | None]]:
@@ -109,13 +174,25 @@ def _values(behaviour: Behaviour) -> Iterator[tuple[Value, int | None]]:
         pending.extend((item, held_at) for _, item in reversed(value.items))
 
 
-def _reads_body(value: Value) -> bool:
+def _reads_body(value: Value, parameters: Iterable[str] = ()) -> bool:
+    """The value is the request body, or (given the function's `parameters`, which the
+    JavaScript front end's names are rooted at) made from it: `raw = isBase64Encoded ?
+    Buffer.from(event.body, "base64").toString() : event.body` names `event.body`."""
     path = value.event_path
     if path is not None:
         parts = path.split(".")
         if len(parts) >= 2 and parts[1] in _BODY_PARTS:
             return True
-    return any(_CURRENT_EVENT_BODY.search(name) for name in value.names)
+    if any(_CURRENT_EVENT_BODY.search(name) for name in value.names):
+        return True
+    roots = frozenset(parameters)
+    if not roots:
+        return False
+    for name in value.names:
+        parts = name.split(".", 2)
+        if len(parts) >= 2 and parts[0] in roots and parts[1] in _BODY_PARTS:
+            return True
+    return False
 
 
 def _model_classes(handler: LinkedHandler) -> frozenset[str]:
@@ -147,16 +224,25 @@ def _validates(reached: ReachedFunction, models: frozenset[str]) -> bool:
     """Whether this function validates input: a validating decorator, library, model,
     method, or a 400 / 422 answer outside an `except` clause."""
     facts = reached.facts
+    javascript = _javascript(reached)
     for decorator in facts.decorators:
         if decorator.startswith(_VALIDATING_DECORATORS):
             return True
         if decorator.startswith(_RESOLVER_ROUTES) and reached.behaviour.parameters:
             return True  # a route with parameters: typed (validated) with enable_validation
+        if javascript and (
+            _from_package(decorator, _JS_VALIDATING_WRAPPERS)
+            # the project's own middleware: `.use(validateBody(schema))`
+            or _VALIDATING_NAME.search(decorator.rstrip("()").rsplit(".", 1)[-1])
+        ):
+            return True
     behaviour = reached.behaviour
-    body_names = _body_names(behaviour)
+    body_names = _body_names(behaviour, javascript)
     for call in behaviour.calls:
         name = call.name
         if name.startswith(_VALIDATING_PREFIXES) or call.method in _VALIDATING_METHODS:
+            return True
+        if javascript and _javascript_validates(call):
             return True
         last = name.rstrip("()").rsplit(".", 1)[-1]
         if _VALIDATING_NAME.search(call.method) or _VALIDATING_NAME.search(last):
@@ -184,13 +270,79 @@ def _validates(reached: ReachedFunction, models: frozenset[str]) -> bool:
     for ret in behaviour.returns:
         if ret.handler is None and ret.value is not None and _answers_client_error(ret.value):
             return True
+    if javascript:
+        return _javascript_refuses(reached, tests)
     return False
 
 
-def _body_names(behaviour: Behaviour) -> frozenset[str]:
+# How a callback-style Node.js handler answers: `callback(error, response)`, and the
+# older `context.succeed(response)` / `context.fail(error)` / `context.done(error, r)`.
+_CONTEXT_ANSWERS = frozenset({"succeed", "fail", "done"})
+
+
+def _javascript_refuses(reached: ReachedFunction, tests: list[Span]) -> bool:
+    """A callback-style handler that turns bad input away: it answers a 400 / 422
+    (`callback(null, { statusCode: 400 })` outside a `catch`), or, under a test of the
+    body (`if (typeof data.text !== "string")`), fails the invocation
+    (`callback(new Error(...))`, `context.fail(...)`), as a `throw` would."""
+    positional = reached.facts.positional
+    callback = positional[2] if len(positional) > 2 else None
+    context = positional[1] if len(positional) > 1 else None
+    for call in reached.behaviour.calls:
+        answers = (callback is not None and call.name == callback) or (
+            context is not None
+            and call.receiver is not None
+            and call.receiver.text == context
+            and call.method in _CONTEXT_ANSWERS
+        )
+        if not answers:
+            continue
+        if call.handler is None and any(
+            _client_error_status(argument.value) for argument in call.arguments
+        ):
+            return True
+        first = next((a.value for a in call.arguments if a.position == 0), None)
+        failing = call.method == "fail" or (
+            first is not None and first.text not in ("null", "undefined")
+        )
+        if failing and any(_within(call.span, test) for test in tests):
+            return True
+    return False
+
+
+def _client_error_status(value: Value) -> bool:
+    """A response literal whose `statusCode` is 400 or 422."""
+    status = value.item("statusCode")
+    if status is None:
+        return False
+    return status.literal in (400, 422) or bool(_CLIENT_ERROR.search(status.text))
+
+
+def _javascript_validates(call: Call) -> bool:
+    """A JavaScript call that validates: into a schema library (`zod`, `ajv`, `joi`,
+    `yup`, Powertools parser and validation, ...), a schema method (`safeParse`; the
+    `validate...` methods are known by their names), or `parse` on a schema
+    (`OrderSchema.parse(body)`, not `JSON.parse`). A TypeScript annotation or `as` cast
+    is no call: not validation."""
+    if _from_package(call.name, _JS_VALIDATING_PACKAGES):
+        return True
+    if call.method in _JS_VALIDATING_METHODS:
+        return True
+    receiver = call.receiver
+    if call.method in _JS_SCHEMA_PARSE and receiver is not None:
+        origin = receiver.origin or ""
+        return bool(_VALIDATING_NAME.search(receiver.text)) or _from_package(
+            origin, _JS_VALIDATING_PACKAGES
+        )
+    return False
+
+
+def _body_names(behaviour: Behaviour, javascript: bool = False) -> frozenset[str]:
     """Local names that hold the body or what was parsed from it (`data =
-    json.loads(event["body"])`; a local's facts keep the call that made it)."""
-    names = {name for name, value in behaviour.locals if _reads_body(value)}
+    json.loads(event["body"])`; a local's facts keep the call that made it). The
+    JavaScript front end's values name what they are made from, through locals too."""
+    parameters = behaviour.parameters if javascript else ()
+    names = {name for name, value in behaviour.locals if _reads_body(value, parameters)}
     for _ in range(2):  # `raw = event["body"]; data = json.loads(raw)`
         parsers = {
             f"{call.name}()"
@@ -220,16 +372,19 @@ def _answers_client_error(value: Value) -> bool:
     return bool(_CLIENT_ERROR.search(value.text))
 
 
-def _parsed_at(behaviour: Behaviour) -> int | None:
+def _parsed_at(behaviour: Behaviour, javascript: bool = False) -> int | None:
     """The line where the function parses the request body as JSON: `json.loads` (or
-    simplejson / orjson / ujson) of the body or of a name holding it, or Powertools'
-    `json_body`. A body passed on as opaque text (a prompt, a document) needs no schema."""
-    body_names = _body_names(behaviour)
+    simplejson / orjson / ujson; JavaScript's `JSON.parse`) of the body or of a name
+    holding it, or Powertools' `json_body`. A body passed on as opaque text (a prompt, a
+    document) needs no schema."""
+    body_names = _body_names(behaviour, javascript)
+    parameters = behaviour.parameters if javascript else ()
     for call in behaviour.calls:
-        if call.method != "loads" or not call.arguments:
+        parses = call.name == "JSON.parse" if javascript else call.method == "loads"
+        if not parses or not call.arguments:
             continue
         first = call.arguments[0].value
-        if _reads_body(first) or body_names.intersection(_roots(first.names)):
+        if _reads_body(first, parameters) or body_names.intersection(_roots(first.names)):
             return call.span.line
     for value, line in _values(behaviour):
         path = value.event_path
@@ -253,10 +408,18 @@ def unvalidated_body(handler: LinkedHandler) -> str | None:
         if _validates(reached, models):
             return None
         if parsed_at is None:
-            line = _parsed_at(reached.behaviour)
+            javascript = _javascript(reached)
+            line = _parsed_at(reached.behaviour, javascript)
+            if line is None and javascript and _middy_parses_body(reached):
+                line = reached.facts.line
             if line is not None:
                 parsed_at = reached.where(line)
     return parsed_at
+
+
+def _middy_parses_body(reached: ReachedFunction) -> bool:
+    """Wrapped with middy's `httpJsonBodyParser()`: the handler gets the parsed body."""
+    return any(_from_package(wrapper, (_JS_BODY_PARSER,)) for wrapper in reached.facts.decorators)
 
 
 # -- what validates a body in config -------------------------------------------------
@@ -288,6 +451,21 @@ def _contains_key(value: Any, key: str) -> bool:
     return False
 
 
+def _validate_in_code(function: Function) -> str:
+    """How to validate the body in the handler's own language."""
+    if function.language == "node":
+        return (
+            "Validate the body in the handler: a zod schema "
+            "(`Order.parse(JSON.parse(event.body))`), ajv, or middy's `validator` / "
+            "Powertools `parser` middleware"
+        )
+    return (
+        "Validate the body in the handler: a pydantic model "
+        '(`Order.model_validate_json(event["body"])`) or Powertools '
+        "`@event_parser(model=Order, envelope=envelopes.ApiGatewayV2Envelope)`"
+    )
+
+
 _HANDLER = dedent("""\
     import json
 
@@ -295,6 +473,47 @@ _HANDLER = dedent("""\
     def create(event, context):
         order = json.loads(event["body"])
         return {"statusCode": 201, "body": json.dumps(order)}
+    """)
+
+
+_NODE_REST = dedent("""\
+    service: orders
+    provider:
+      name: aws
+      runtime: nodejs20.x
+    functions:
+      createOrder:
+        handler: orders.create
+        events:
+          - http:
+              path: orders
+              method: post
+    """)
+_NODE_HTTP = _NODE_REST.replace(
+    "      - http:\n          path: orders\n          method: post\n",
+    "      - httpApi: POST /orders\n",
+)
+_NODE_SAM_TS = dedent("""\
+    AWSTemplateFormatVersion: "2010-09-09"
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      CreateOrder:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: orders.create
+          Runtime: nodejs20.x
+          Events:
+            Create:
+              Type: Api
+              Properties:
+                Path: /orders
+                Method: post
+        Metadata:
+          BuildMethod: esbuild
+          BuildProperties:
+            EntryPoints:
+              - orders.ts
     """)
 
 
@@ -321,6 +540,17 @@ class MissingRequestSchema(CrossRule):
       `Dataclass(**body)`, no Powertools resolver route taking typed parameters
       (`enable_validation=True`), no function of its own named `validate...`, and no
       400 / 422 answer for bad input.
+
+    Node.js handlers (JavaScript and TypeScript) parse the body with `JSON.parse(event.body)`
+    (also of a variable holding it, or of the base64-decoded body) or middy's
+    `httpJsonBodyParser()`, and validate it with zod (`Order.parse(body)`,
+    `safeParse`), ajv, joi, yup, superstruct, valibot, class-validator, middy's
+    `validator()` middleware, Powertools' `parser()` middleware, `@parser` decorator or
+    `parse()`, Powertools validation, a function of their own named `validate...`, a
+    400 / 422 answer (returned or passed to the handler's `callback`), or a test of a
+    body field that fails the invocation (`throw`, `callback(new Error(...))`). A
+    TypeScript type annotation or `as` cast checks nothing at run time: it is not
+    validation.
 
     The finding is on the event in the config (where a schema goes) and names the
     handler and the line where it parses the body. GET and DELETE routes, handlers that
@@ -369,6 +599,14 @@ class MissingRequestSchema(CrossRule):
 
     def create(event, context):
         order = Order.model_validate_json(event["body"])
+    ```
+    or, in a Node.js handler, with zod:
+    ```js
+    const Order = z.object({ id: z.string(), total: z.number() });
+
+    export const create = async (event) => {
+      const order = Order.parse(JSON.parse(event.body));
+    };
     ```
 
     ## Fix
@@ -450,12 +688,7 @@ class MissingRequestSchema(CrossRule):
             f"{what} {_route(event)} of function `{function.name}`",
             "HTTP",
             "an HTTP API cannot validate request bodies",
-            Fix(
-                Applicability.DISPLAY_ONLY,
-                "Validate the body in the handler: a pydantic model "
-                '(`Order.model_validate_json(event["body"])`) or Powertools '
-                "`@event_parser(model=Order, envelope=envelopes.ApiGatewayV2Envelope)`",
-            ),
+            Fix(Applicability.DISPLAY_ONLY, _validate_in_code(function)),
         )
 
     def _serverless_rest(self, app: App, function: Function, event: Event) -> _Target | None:
@@ -641,12 +874,7 @@ class MissingRequestSchema(CrossRule):
                 f"Route `{logical}` ({route_key}) integrating function `{function.name}`",
                 "HTTP",
                 "an HTTP API cannot validate request bodies",
-                Fix(
-                    Applicability.DISPLAY_ONLY,
-                    "Validate the body in the handler: a pydantic model "
-                    '(`Order.model_validate_json(event["body"])`) or Powertools '
-                    "`@event_parser(model=Order, envelope=envelopes.ApiGatewayV2Envelope)`",
-                ),
+                Fix(Applicability.DISPLAY_ONLY, _validate_in_code(function)),
             )
 
     valid = (
@@ -757,6 +985,60 @@ class MissingRequestSchema(CrossRule):
             filename="template.yaml",
             files={"orders.py": _HANDLER},
         ),
+        # Node.js (HTTP API): a zod schema validates the parsed body.
+        Valid(
+            dedent("""\
+                import { z } from "zod";
+
+                const Order = z.object({ id: z.string(), total: z.number() });
+
+                export const create = async (event) => {
+                  const order = Order.parse(JSON.parse(event.body));
+                  return { statusCode: 201, body: JSON.stringify({ id: order.id }) };
+                };
+                """),
+            filename="orders.mjs",
+            files={"serverless.yml": _NODE_HTTP},
+        ),
+        # TypeScript (SAM, esbuild): middy parses the body and its validator checks it.
+        Valid(
+            dedent("""\
+                import middy from "@middy/core";
+                import httpJsonBodyParser from "@middy/http-json-body-parser";
+                import validator from "@middy/validator";
+                import { transpileSchema } from "@middy/validator/transpile";
+
+                const eventSchema = transpileSchema({
+                  type: "object",
+                  properties: { body: { type: "object", required: ["id"] } },
+                });
+
+                export const create = middy()
+                  .use(httpJsonBodyParser())
+                  .use(validator({ eventSchema }))
+                  .handler(async (event: { body: { id: string } }) => ({
+                    statusCode: 201,
+                    body: JSON.stringify({ id: event.body.id }),
+                  }));
+                """),
+            filename="src/orders.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+        ),
+        # A callback-style handler that answers 400 to a body without an `id`.
+        Valid(
+            dedent("""\
+                exports.create = (event, context, callback) => {
+                  const data = JSON.parse(event.body);
+                  if (typeof data.id !== "string") {
+                    callback(null, { statusCode: 400, body: "id must be a string" });
+                    return;
+                  }
+                  callback(null, { statusCode: 201, body: JSON.stringify({ id: data.id }) });
+                };
+                """),
+            filename="orders.js",
+            files={"serverless.yml": _NODE_REST},
+        ),
     )
     invalid = (
         Invalid(
@@ -840,5 +1122,40 @@ class MissingRequestSchema(CrossRule):
             line=14,
             column=3,
             message="no `RequestValidatorId` and `RequestModels`",
+        ),
+        # Node.js: `JSON.parse(event.body)` and nothing checks what it holds.
+        Invalid(
+            dedent("""\
+                exports.create = async (event) => {
+                  const order = JSON.parse(event.body);
+                  return { statusCode: 201, body: JSON.stringify({ id: order.id }) };
+                };
+                """),
+            filename="orders.js",
+            files={"serverless.yml": _NODE_REST},
+            line=9,
+            column=9,
+            message="handler `create` (orders.js:1) parses the body at orders.js:2",
+        ),
+        # TypeScript: an `as` cast checks nothing at run time.
+        Invalid(
+            dedent("""\
+                import type { APIGatewayProxyEvent } from "aws-lambda";
+
+                interface Order {
+                  id: string;
+                  total: number;
+                }
+
+                export const create = async (event: APIGatewayProxyEvent) => {
+                  const order = JSON.parse(event.body ?? "{}") as Order;
+                  return { statusCode: 201, body: JSON.stringify({ id: order.id }) };
+                };
+                """),
+            filename="src/orders.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+            line=11,
+            column=9,
+            message="parses the body at src/orders.ts:9",
         ),
     )

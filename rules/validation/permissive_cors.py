@@ -379,7 +379,8 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "cookie"})
 def credential_path(path: str) -> bool:
     """An event path that reads the caller's credentials: the `Authorization` or
     `Cookie` header, an HTTP API's `cookies`, the authorizer's context."""
-    parts = path.lower().split(".")
+    # `event.multiValueHeaders.Authorization[0]` reads the header too.
+    parts = [part.removesuffix("[]") for part in path.lower().split(".")]
     for index, part in enumerate(parts):
         if part in _CREDENTIAL_HEADERS and index and parts[index - 1] in _HEADER_CONTAINERS:
             return True
@@ -511,6 +512,54 @@ Resources:
 """
 
 
+_NODE_SERVERLESS = """\
+service: shop
+provider:
+  name: aws
+  runtime: nodejs20.x
+functions:
+  orders:
+    handler: handler.handler
+    events:
+      - http:
+          path: orders
+          method: get
+          authorizer: auth
+  auth:
+    handler: auth.handler
+"""
+_NODE_AUTHORIZER = "exports.handler = async () => ({ isAuthorized: true });\n"
+_NODE_ORDERS = """\
+exports.handler = async (event) => ({
+  statusCode: 200,
+  headers: { "Access-Control-Allow-Origin": "*" },
+  body: JSON.stringify({ orders: [] }),
+});
+"""
+_NODE_SAM_TS = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Profile:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: profile.handler
+      Runtime: nodejs20.x
+      Events:
+        Me:
+          Type: HttpApi
+          Properties:
+            Path: /me
+            Method: get
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        EntryPoints:
+          - profile.ts
+"""
+
+
 class PermissiveCors(CrossRule):
     """
     ## What it does
@@ -526,6 +575,13 @@ class PermissiveCors(CrossRule):
     `DefaultAuthorizer`, a CloudFormation method's `AuthorizationType`), or when the
     handler reads the caller's credentials (the `Authorization` or `Cookie` header, an
     HTTP API's `cookies`, the authorizer's context in `requestContext.authorizer`).
+
+    Node.js handlers (JavaScript and TypeScript) the same way: a returned response
+    object (or one passed to the handler's `callback`) with `headers: {
+    "Access-Control-Allow-Origin": "*" }`, written in it, through a `const`, a spread
+    (`{ ...CORS_HEADERS }`) or a helper that builds the response; credentials read as
+    `event.headers.Authorization`, `event.headers["cookie"]`, `event.cookies` or
+    `event.requestContext.authorizer`.
 
     ## Why is this bad?
     CORS decides which web sites may call the API from a user's browser and read the
@@ -680,6 +736,34 @@ class PermissiveCors(CrossRule):
                     }
                 """)
         ),
+        # Node.js: `*` on a public endpoint (no authorizer) whose handler reads no
+        # credentials.
+        Valid(
+            _NODE_ORDERS,
+            filename="handler.js",
+            files={
+                "serverless.yml": _NODE_SERVERLESS.replace("          authorizer: auth\n", ""),
+                "auth.js": _NODE_AUTHORIZER,
+            },
+        ),
+        # Node.js: the request's origin echoed from an allowlist, behind an authorizer.
+        Valid(
+            dedent("""\
+                const ALLOWED = new Set(["https://shop.example.com"]);
+
+                exports.handler = async (event) => {
+                  const origin = event.headers.origin;
+                  const allowed = ALLOWED.has(origin) ? origin : "https://shop.example.com";
+                  return {
+                    statusCode: 200,
+                    headers: { "Access-Control-Allow-Origin": allowed },
+                    body: JSON.stringify({ orders: [] }),
+                  };
+                };
+                """),
+            filename="handler.js",
+            files={"serverless.yml": _NODE_SERVERLESS, "auth.js": _NODE_AUTHORIZER},
+        ),
     )
     invalid = (
         Invalid(
@@ -725,6 +809,37 @@ class PermissiveCors(CrossRule):
             line=3,
             column=59,
             message="reads the `Authorization` header at handler.py:8",
+        ),
+        # Node.js: a response header in the handler, with a serverless authorizer.
+        Invalid(
+            _NODE_ORDERS,
+            filename="handler.js",
+            files={"serverless.yml": _NODE_SERVERLESS, "auth.js": _NODE_AUTHORIZER},
+            line=3,
+            column=45,
+            message="serverless.yml:12: `authorizer: auth`",
+        ),
+        # TypeScript (SAM, esbuild): headers from a constant; the handler reads the token.
+        Invalid(
+            dedent("""\
+                import type { APIGatewayProxyEventV2 } from "aws-lambda";
+
+                const CORS_HEADERS = {
+                  "Access-Control-Allow-Origin": "*",
+                  "Access-Control-Allow-Headers": "Authorization",
+                };
+
+                export const handler = async (event: APIGatewayProxyEventV2) => {
+                  const token = event.headers.authorization ?? "";
+                  const body = JSON.stringify({ length: token.length });
+                  return { statusCode: 200, headers: CORS_HEADERS, body };
+                };
+                """),
+            filename="src/profile.ts",
+            files={"template.yaml": _NODE_SAM_TS},
+            line=4,
+            column=34,
+            message="the handler reads `event.headers.authorization`",
         ),
     )
 
