@@ -91,6 +91,11 @@ class SdkV2NotInRuntime(CrossRule):
     name = "sdk-v2-not-in-runtime"
     severity = Severity.ERROR
 
+    def __init__(self) -> None:
+        # The engine keeps one instance per config: an import that several functions
+        # load is reported once, for the first of them.
+        self._reported: set[tuple[Path, int, int]] = set()
+
     def check_function(
         self, function: Function, handler: LinkedHandler | None, settings: Settings
     ) -> Iterable[Diagnostic]:
@@ -110,8 +115,12 @@ class SdkV2NotInRuntime(CrossRule):
             for imported in module.facts.module_imports:
                 if imported.optional or package_name(imported.module) != _SDK_V2:
                     continue
+                where = (module.path, imported.span.start.row, imported.span.start.column)
+                if where in self._reported:
+                    continue
                 if package_provides(function, _SDK_V2, module.path) is not False:
                     continue
+                self._reported.add(where)
                 yield self.at(
                     module.display,
                     imported.span.start,
