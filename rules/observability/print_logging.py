@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from textwrap import dedent
+from typing import Any
 
 import libcst as cst
 
-from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
+from slint.api import CodeRule, CrossRule, FixKind, Invalid, Severity, Valid
+from slint.app.model import Function
+from slint.app.project import LinkedHandler
+from slint.app.yamlpos import YMap
+from slint.diagnostics import Diagnostic
+from slint.facts import Call, ModuleFacts
+from slint.settings import Settings
 
 # Calls that write their arguments to standard output, as `print` does.
 _PRINTERS = frozenset({"print", "builtins.print", "pprint.pprint", "pprint.pp"})
@@ -65,7 +73,138 @@ def _mentions_debug(test: cst.BaseExpression) -> bool:
     return False
 
 
-class PrintLogging(CodeRule):
+# -- JavaScript and TypeScript ---------------------------------------------------------
+_JS_CONSOLE = frozenset({"console.log", "console.info", "console.warn", "console.error"})
+# Loggers that write one JSON object per record: a function that uses one has
+# structured logging (its stray `console` lines are its own choice).
+_JS_STRUCTURED_LOGGERS = frozenset(
+    {
+        "@aws-lambda-powertools/logger",
+        "pino",
+        "bunyan",
+        "lambda-log",
+        "@dazn/lambda-powertools-logger",
+    }
+)
+_TEMPLATE, _CONCATENATION, _FOLLOWED = "template", "concatenation", "followed"
+_JS_WHAT = {
+    _TEMPLATE: "a message built from a template literal",
+    _CONCATENATION: "a message built by concatenation",
+    _FOLLOWED: "a message followed by values",
+}
+
+
+def _top_level_plus(text: str) -> bool:
+    """Does `text` (an expression as written) join operands with a binary `+` outside
+    brackets, strings and template literals?"""
+    depth = 0
+    quote: str | None = None
+    previous = ""  # the last character before this one that is not a blank
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote is not None:
+            if char == "\\":
+                index += 2
+                continue
+            if char == quote:
+                quote = None
+                previous = char
+            index += 1
+            continue
+        if char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "+" and depth == 0:
+            following = text[index + 1 : index + 2]
+            operand_before = previous != "" and (previous.isalnum() or previous in "_$)]}'\"`")
+            if following not in ("+", "=") and operand_before:
+                return True
+        if not char.isspace():
+            previous = char
+        index += 1
+    return False
+
+
+def _js_shape(call: Call) -> str | None:
+    """How a console call builds its text: a template literal with values, a
+    concatenation with a string, or a string followed by more arguments; None for a
+    single fixed string or a value (`console.log(result)`)."""
+    positional = [argument.value for argument in call.arguments if argument.keyword is None]
+    if not positional:
+        return None
+    first = positional[0]
+    text = first.text
+    written_string = text[:1] in ("'", '"', "`") and first.is_literal
+    if text.startswith("`") and not first.is_literal:
+        return _TEMPLATE
+    if written_string:
+        return _FOLLOWED if len(positional) > 1 else None
+    if (first.prefix is not None or first.suffix is not None) and _top_level_plus(text):
+        return _CONCATENATION
+    return None
+
+
+def _json_log_format(function: Function) -> bool | None:
+    """Does the function use Lambda's JSON log format? None when the config decides it
+    at deploy time (a variable, a parameter)."""
+    app = function.app
+    values: list[Any] = []
+    if app.format == "serverless":
+        logs = function.node.get("logs") if isinstance(function.node, YMap) else None
+        if isinstance(logs, YMap):
+            values.append(logs.get("logFormat"))
+            inner = logs.get("lambda")
+            if isinstance(inner, YMap):
+                values.append(inner.get("logFormat"))
+        provider = app.document.get("provider")
+        provider_logs = provider.get("logs") if isinstance(provider, YMap) else None
+        lambda_logs = provider_logs.get("lambda") if isinstance(provider_logs, YMap) else None
+        if isinstance(lambda_logs, YMap):
+            values.append(lambda_logs.get("logFormat"))
+    else:
+        for source in (function.node, function.globals):
+            logging = source.get("LoggingConfig") if isinstance(source, YMap) else None
+            if isinstance(logging, YMap):
+                values.append(logging.get("LogFormat"))
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, str) and "${" not in value:
+            return value.strip().upper() == "JSON"
+        return None  # `!Ref LogFormat`, `${param:format}`: known at deploy time only
+    return False
+
+
+def _structured_logger(modules: Iterator[ModuleFacts]) -> bool:
+    """A module the handler loads imports a JSON logger (Powertools `Logger`, pino,
+    bunyan) or builds a winston logger with `format.json()`."""
+    for facts in modules:
+        for imported in facts.module_imports:
+            if imported.optional:
+                continue  # `import type { Logger }`, or never read as a value
+            package = imported.module
+            if package.startswith("@"):
+                package = "/".join(package.split("/")[:2])
+            else:
+                package = package.split("/")[0]
+            if package in _JS_STRUCTURED_LOGGERS:
+                return True
+        behaviours = [facts.module_behaviour, *(f.behaviour for f in facts.functions.values())]
+        for behaviour in behaviours:
+            for call in behaviour.calls:
+                if call.name.startswith("winston") and (
+                    call.name.endswith(".json")
+                    or any("json()" in argument.value.text for argument in call.arguments)
+                ):
+                    return True
+    return False
+
+
+class PrintLogging(CodeRule, CrossRule):
     """
     ## What it does
     Reports `print()` (and `pprint.pprint` / `pprint.pp`) that writes data to the log
@@ -88,6 +227,21 @@ class PrintLogging(CodeRule):
     Output behind a debug switch (`if self._debug:`, `if os.environ.get("DEBUG"):`,
     `if LOG_LEVEL == "DEBUG":`) is an explicit development aid and is left alone, and
     so is AWS's `cfnresponse.py`, which custom resources copy verbatim.
+
+
+    In JavaScript and TypeScript: `console.log`, `console.info`, `console.warn` and
+    `console.error` whose first argument is a template literal with values, a
+    concatenation with a string, or a string followed by more arguments
+    (`console.info("order", id)`); a single fixed string and a lone value
+    (`console.log(result)`) are left alone. Whether such a line is structured depends on
+    the function's log format, so the config decides: not reported for a function with
+    Lambda's JSON log format (SAM/CloudFormation `LoggingConfig.LogFormat: JSON`, also
+    from SAM `Globals`; serverless `provider.logs.lambda.logFormat: JSON` or the
+    function's `logs.logFormat`), nor when the modules the handler loads use a
+    structured logger (Powertools `Logger`, pino, bunyan, lambda-log, winston with
+    `format.json()`). A format known only at deploy time (a parameter, a variable)
+    is given the benefit of the doubt. A handler that no config names has the default
+    text format.
 
     ## Why is this bad?
     A printed line is plain text with no level, no timestamp of its own, no request id
@@ -185,6 +339,91 @@ class PrintLogging(CodeRule):
                 """
             ),
         ),
+        # JavaScript: the JSON log format makes every console line a JSON record.
+        Valid(
+            dedent(
+                """\
+                exports.handler = async function (event, context) {
+                  console.info("order created", { orderId: event.id, total: event.total });
+                  console.log(`charged ${event.total}`);
+                };
+                """
+            ),
+            filename="orders/api.js",
+            files={
+                "serverless.yml": dedent(
+                    """\
+                    service: shop
+                    provider:
+                      name: aws
+                      runtime: nodejs22.x
+                      logs:
+                        lambda:
+                          logFormat: JSON
+                    functions:
+                      createOrder:
+                        handler: orders/api.handler
+                    """
+                )
+            },
+        ),
+        # A structured logger (Powertools), a fixed message, a value that is no message.
+        Valid(
+            dedent(
+                """\
+                import { Logger } from "@aws-lambda-powertools/logger";
+
+                const logger = new Logger();
+
+                export const handler = async (event: { items: string[] }) => {
+                  logger.info("received", { count: event.items.length });
+                  console.log(`${event.items.length} items`);
+                };
+                """
+            ),
+            filename="handler.ts",
+        ),
+        Valid(
+            dedent(
+                """\
+                export const handler = async (event) => {
+                  console.log("starting");
+                  const count = event.Records.length;
+                  console.log(count + 1);
+                  console.log(event.Records);
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # SAM: `LogFormat: JSON` inherited from `Globals`.
+        Valid(
+            dedent(
+                """\
+                export const handler = async (event) => {
+                  console.info("resized", event.key);
+                };
+                """
+            ),
+            filename="src/app.mjs",
+            files={
+                "template.yaml": dedent(
+                    """\
+                    Transform: AWS::Serverless-2016-10-31
+                    Globals:
+                      Function:
+                        LoggingConfig:
+                          LogFormat: JSON
+                    Resources:
+                      ResizeFunction:
+                        Type: AWS::Serverless::Function
+                        Properties:
+                          Runtime: nodejs22.x
+                          Handler: src/app.handler
+                    """
+                )
+            },
+        ),
     )
     invalid = (
         Invalid(
@@ -243,7 +482,112 @@ class PrintLogging(CodeRule):
             column=9,
             message="unstructured",
         ),
+        # JavaScript: a template literal with values, without the JSON log format.
+        Invalid(
+            dedent(
+                """\
+                export const handler = async (event) => {
+                  const orderId = event.detail.id;
+                  console.log(`processing order ${orderId}`);
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=3,
+            column=3,
+            message="a message built from a template literal",
+        ),
+        # A message followed by values, in a SAM function whose `LoggingConfig` sets
+        # only the log group.
+        Invalid(
+            dedent(
+                """\
+                exports.handler = async function (event, context) {
+                  console.info("order", event.detail.id, "total", event.detail.total);
+                  return "ok";
+                };
+                """
+            ),
+            filename="handler.js",
+            files={
+                "template.yaml": dedent(
+                    """\
+                    Transform: AWS::Serverless-2016-10-31
+                    Resources:
+                      OrdersFunction:
+                        Type: AWS::Serverless::Function
+                        Properties:
+                          Runtime: nodejs22.x
+                          Handler: handler.handler
+                          LoggingConfig:
+                            LogGroup: /shop/orders
+                    """
+                )
+            },
+            line=2,
+            column=3,
+            message="a message followed by values",
+        ),
+        # TypeScript: a concatenation, in a helper the handler calls.
+        Invalid(
+            dedent(
+                """\
+                function report(id: string): void {
+                  console.error("could not charge order " + id);
+                }
+
+                export const handler = async (event: { id: string }) => {
+                  report(event.id);
+                };
+                """
+            ),
+            filename="handler.ts",
+            line=2,
+            column=3,
+            message="`console.error()` writes a message built by concatenation",
+        ),
     )
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    # Whether a console line is structured depends on the function's log format, which
+    # the config says: the JavaScript reading is a cross rule over the calls that the
+    # handler runs per invocation (`LinkedHandler.reached`).
+    def check_function(
+        self, function: Function, handler: LinkedHandler | None, settings: Settings
+    ) -> Iterator[Diagnostic]:
+        if handler is None or handler.facts is None or handler.facts.language != "javascript":
+            return
+        if _json_log_format(function) is not False:
+            return
+        yield from self._js_console_lines(handler)
+
+    def check_handler(self, handler: LinkedHandler, settings: Settings) -> Iterator[Diagnostic]:
+        """A handler no config names: its log format is Lambda's default, text."""
+        if handler.facts is None or handler.facts.language != "javascript":
+            return
+        yield from self._js_console_lines(handler)
+
+    def _js_console_lines(self, handler: LinkedHandler) -> Iterator[Diagnostic]:
+        if _structured_logger(loaded.facts for loaded in handler.modules):
+            return
+        for reached in handler.reached:
+            for call in reached.behaviour.calls:
+                if call.name not in _JS_CONSOLE or call.once:
+                    continue
+                shape = _js_shape(call)
+                if shape is None:
+                    continue
+                yield self.make_diagnostic(
+                    reached.display,
+                    call.span.start,
+                    call.span.end,
+                    f"`{call.name}()` writes {_JS_WHAT[shape]} to the function's log as "
+                    "plain text (no level, no request id, no fields to query); log a fixed "
+                    "message with the data as fields through a structured logger "
+                    "(Powertools `Logger`, pino), or turn on the JSON log format "
+                    "(`LoggingConfig.LogFormat: JSON`, serverless `logs.lambda.logFormat: "
+                    "JSON`)",
+                )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

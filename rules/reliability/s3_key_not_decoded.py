@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from textwrap import dedent
 from typing import TYPE_CHECKING
@@ -8,12 +9,20 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
-from slint.diagnostics import Applicability, Edit, Fix, Location
+from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from slint.javascript.behaviour import kids as js_kids
+from slint.javascript.behaviour import parameter_names as js_parameter_names
+from slint.javascript.behaviour import pattern_names
+from slint.javascript.behaviour import string_value as js_string
+from slint.javascript.behaviour import strip as js_strip
 from slint.python.context import DEFINED, FixBuilder, Positions, dotted_name
 
 from .._support.logs import LOG_METHODS
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
     from slint.python.context import ModuleContext
 
 # Paths (the last three keys or attributes) that end at a URL-encoded object key.
@@ -223,6 +232,873 @@ def _short(code: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# -- JavaScript and TypeScript ---------------------------------------------------------------
+# The decode that undoes S3's form encoding, as the messages and the fix write it.
+JS_DECODE = 'decodeURIComponent(key.replace(/\\+/g, " "))'
+_JS_PLUS = '.replace(/\\+/g, " ")'
+# Decoders that leave a `+` as a plus (`decodeURI` also leaves `%2B`, `%2F`, ... encoded).
+_JS_DECODERS = frozenset({"decodeURIComponent", "decodeURI", "unescape", "querystring.unescape"})
+# String methods that test the key instead of passing it on.
+_JS_TEST_METHODS = frozenset(
+    {
+        "startsWith",
+        "endsWith",
+        "includes",
+        "indexOf",
+        "lastIndexOf",
+        "match",
+        "matchAll",
+        "search",
+        "localeCompare",
+        "test",
+    }
+)
+# Calls through which the key flows on as text: the result is still the raw key.
+_JS_FLOW_CALLS = frozenset({"String", "JSON.stringify", "util.format", "format"})
+_JS_FLOW_MODULES = ("path.", "posix.", "path.posix.")
+# Calls that only look at the key.
+_JS_HARMLESS_CALLS = frozenset({"Boolean", "isNaN", "Array.isArray", "assert", "assert.ok"})
+_JS_CONSOLE = frozenset({"log", "info", "warn", "error", "debug", "trace", "dir"})
+_JS_LOG_METHODS = frozenset(
+    {"log", "info", "warn", "warning", "error", "debug", "trace", "fatal", "critical"}
+)
+_JS_TRACE_METHODS = frozenset({"putAnnotation", "putMetadata", "addMetadata", "addMetric"})
+_JS_ITERATIONS = frozenset(
+    {"map", "forEach", "flatMap", "filter", "some", "every", "find", "findIndex"}
+)
+_JS_FUNCTIONS = frozenset(
+    {
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+        "function_declaration",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
+# Wrappers that only speak to the type checker, or group.
+_JS_TRANSPARENT = frozenset(
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+        "await_expression",
+    }
+)
+_JS_HANDLER_NAMES = frozenset({"handler", "lambdaHandler", "main"})
+# What a module that reads an S3 event key has somewhere: `.s3` (also `?.s3`),
+# `["s3"]`, `{ s3 }` / `{ s3: ... }`, or a Batch Operations task's `s3Key`.
+_JS_MENTIONS_S3 = re.compile(rb"\.s3\b|\[\s*['\"]s3['\"]|[{,]\s*s3\s*[:,}]|s3Key")
+# Expressions that can take `.replace(...)` without parentheses.
+_JS_PRIMARY = frozenset(
+    {
+        "identifier",
+        "member_expression",
+        "subscript_expression",
+        "call_expression",
+        "parenthesized_expression",
+        "string",
+        "template_string",
+        "this",
+    }
+)
+
+
+def _js_text(node: Node, data: bytes) -> str:
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _js_replaces_plus(call: Node, data: bytes) -> bool:
+    """`.replace(/\\+/g, " ")`, `.replaceAll("+", " ")` (or `%20`): with it,
+    `decodeURIComponent` decodes like `unquote_plus`."""
+    arguments = call.child_by_field_name("arguments")
+    found = js_kids(arguments) if arguments is not None else []
+    if len(found) < 2:
+        return False
+    pattern, replacement = js_strip(found[0]), js_strip(found[1])
+    if replacement.type != "string" or js_string(replacement, data) not in (" ", "%20"):
+        return False
+    if pattern.type == "regex":
+        body = pattern.child_by_field_name("pattern")
+        flags = pattern.child_by_field_name("flags")
+        text = _js_text(body, data) if body is not None else ""
+        return text in ("\\+", "[+]") and flags is not None and "g" in _js_text(flags, data)
+    if pattern.type == "string":
+        callee = call.child_by_field_name("function")
+        method = callee.child_by_field_name("property") if callee is not None else None
+        replace_all = method is not None and _js_text(method, data) == "replaceAll"
+        return replace_all and js_string(pattern, data) == "+"
+    return False
+
+
+def _js_callee_text(call: Node, data: bytes) -> str:
+    callee = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    return "".join(_js_text(js_strip(callee), data).split()) if callee is not None else ""
+
+
+def _js_is_log(callee: str) -> bool:
+    receiver, _, method = callee.rpartition(".")
+    if receiver == "console":
+        return method in _JS_CONSOLE
+    owner = receiver.rpartition(".")[2].lower()
+    if method in _JS_LOG_METHODS and "log" in owner:
+        return True
+    return method in _JS_TRACE_METHODS and any(word in owner for word in _TRACE_RECEIVERS)
+
+
+@dataclass(eq=False)
+class _JsKey:
+    """One key expression of a JavaScript module and what became of its value."""
+
+    node: Node  # the access (or the destructured property) that reads the key
+    noun: str
+    destructured: bool = False
+    decoded: bool = False
+    plain: Node | None = None  # the first `decodeURIComponent(...)` without `+` replaced
+    raw: list[tuple[str, int] | None] = field(default_factory=list)
+    returned_from: str | None = None
+    via: str | None = None  # a call of a module function (a key if that returns one)
+    origin: _JsKey | None = None
+
+
+@dataclass(frozen=True)
+class _JsHeld:
+    """What a name holds: a raw key (with its `+` replaced or not)."""
+
+    key: _JsKey
+    replaced: bool = False
+
+
+# A name holds a raw key, the beginning of a key path, or nothing of interest (None).
+_JsBinding = _JsHeld | tuple[str, ...] | None
+
+
+@dataclass
+class _JsFrame:
+    name: str  # the function's name ("" for the module and for callbacks)
+    handler: bool = False
+    callback: bool = False
+    names: dict[str, _JsBinding] = field(default_factory=dict)
+    params: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _JsOutcome:
+    kind: _Kind
+    call: Node | None = None  # PLAIN: the decode call
+    helper: tuple[str, int] | None = None  # RAW: the module function it is passed to
+    targets: tuple[Node, ...] = ()  # BIND: the names it goes to
+    owner: Node | None = None  # BIND: the declaration (None: bind at once, a loop)
+    replaced: bool = False
+
+
+_JS_RAW = _JsOutcome(_Kind.RAW)
+_JS_HARMLESS = _JsOutcome(_Kind.HARMLESS)
+_JS_DECODED = _JsOutcome(_Kind.DECODED)
+
+
+class _JavaScriptKeys:
+    """One walk over a JavaScript module: the S3 key expressions, what each of their
+    values becomes (through names, destructuring, loops and callbacks), then the
+    findings. Functions of the module that decode a parameter, and functions that
+    return the raw key, are followed as in Python."""
+
+    def __init__(self, rule: S3KeyNotDecoded, module: JavaScriptModule) -> None:
+        self.rule = rule
+        self.module = module
+        self.data = module.data
+        self.frames: list[_JsFrame] = [_JsFrame("")]
+        self.keys: list[_JsKey] = []
+        # Binds decided while visiting a declaration's value, applied when leaving it.
+        self.binds: dict[int, list[tuple[Node, _JsHeld]]] = {}
+        self.results: dict[str, list[_JsKey]] = {}
+        self.functions: dict[str, list[list[str]]] = {}
+        # (function, parameter) -> None for a full decode, else the plain decode call.
+        self.decodes: dict[tuple[str, str], Node | None] = {}
+        exported = {target[6:] for target in module.facts.exports.values()}
+        self.exported = {target for target in exported if target and "." not in target}
+        self.exported.update(("exports", "default"))
+
+    # -- the walk ------------------------------------------------------------------------
+    def run(self) -> list[Diagnostic]:
+        if _JS_MENTIONS_S3.search(self.data) is None:
+            return []  # no `.s3`, `{ s3 }`, `["s3"]` or `s3Key`: no key to follow
+        # The module's functions and their parameters (for helpers that decode what they
+        # are given), known before the walk meets their calls.
+        for function in self.module.facts.functions.values():
+            self.functions.setdefault(function.name, []).append(list(function.positional))
+        stack: list[tuple[Node, bool]] = [(self.module.tree.root_node, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                self._leave(node)
+                continue
+            self._enter(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.named_children))
+        return self._findings()
+
+    def _function_name(self, node: Node) -> str | None:
+        name = node.child_by_field_name("name")
+        if name is not None and node.type in (
+            "function_declaration",
+            "generator_function_declaration",
+            "method_definition",
+            "function_expression",
+        ):
+            return _js_text(name, self.data)
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+            if target is not None and target.type == "identifier":
+                return _js_text(target, self.data)
+        if parent is not None and parent.type == "assignment_expression":
+            # `exports.handler = async function (event) {...}`, `module.exports = ...`.
+            target = parent.child_by_field_name("left")
+            if target is not None:
+                return _js_text(target, self.data).rpartition(".")[2]
+        if parent is not None and parent.type == "export_statement":
+            return "default"
+        if parent is not None and parent.type == "pair":
+            key = parent.child_by_field_name("key")
+            return _js_text(key, self.data) if key is not None else None
+        return None
+
+    def _parameters(self, node: Node) -> list[str]:
+        return list(js_parameter_names(node, self.data)[0])
+
+    def _enter(self, node: Node) -> None:
+        kind = node.type
+        if kind in _JS_FUNCTIONS:
+            self._enter_function(node)
+        elif kind in ("member_expression", "subscript_expression"):
+            self._source(node)
+        elif kind in ("identifier", "shorthand_property_identifier"):
+            self._read(node)
+        elif kind == "call_expression":
+            self._call(node)
+        elif kind == "variable_declarator":
+            self._destructure(node)
+        elif kind == "for_in_statement":
+            self._loop(node)
+
+    def _leave(self, node: Node) -> None:
+        kind = node.type
+        if kind in _JS_FUNCTIONS:
+            self.frames.pop()
+        elif kind in (
+            "variable_declarator",
+            "assignment_expression",
+            "augmented_assignment_expression",
+        ):
+            target = node.child_by_field_name("name" if kind == "variable_declarator" else "left")
+            value = node.child_by_field_name("value" if kind == "variable_declarator" else "right")
+            if target is not None and kind != "augmented_assignment_expression":
+                if not (kind == "variable_declarator" and target.type != "identifier"):
+                    self._shadow(target)
+                if target.type == "identifier" and value is not None:
+                    self._remember_prefix(target, value)
+            for bound, held in self.binds.pop(node.id, ()):
+                self._bind(bound, held)
+
+    # -- scopes ------------------------------------------------------------------------
+    def _enter_function(self, node: Node) -> None:
+        name = self._function_name(node)
+        callback = name is None
+        handler = name is not None and (
+            name in _JS_HANDLER_NAMES or name.endswith("Handler") or name in self.exported
+        )
+        frame = _JsFrame(name or "", handler=handler, callback=callback)
+        frame.params = self._parameters(node)
+        for parameter in self._parameter_patterns(node):
+            for bound in pattern_names(parameter, self.data):
+                frame.names[bound] = None
+        # The element a per-element callback gets: `event.tasks.map((task) => ...)`.
+        iterated = self._iterated(node)
+        first = frame.params[0] if frame.params else None
+        if iterated is not None and first is not None and first not in ("{}", "[]"):
+            frame.names[first] = iterated
+        self.frames.append(frame)
+
+    def _parameter_patterns(self, node: Node) -> list[Node]:
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            return [single]
+        parameters = node.child_by_field_name("parameters")
+        found: list[Node] = []
+        for parameter in js_kids(parameters) if parameters is not None else []:
+            pattern = parameter.child_by_field_name("pattern") or parameter
+            if pattern.type == "assignment_pattern":
+                pattern = pattern.child_by_field_name("left") or pattern
+            found.append(pattern)
+        return found
+
+    def _iterated(self, function: Node) -> _JsBinding:
+        """What each element of a callback's array is: the start of a key path
+        (`event.tasks.map(task => ...)`) or a raw key (`keys.forEach(key => ...)`)."""
+        arguments = function.parent
+        call = arguments.parent if arguments is not None else None
+        if arguments is None or arguments.type != "arguments" or call is None:
+            return None
+        callee = call.child_by_field_name("function")
+        if callee is None or js_strip(callee).type != "member_expression":
+            return None
+        method = js_strip(callee).child_by_field_name("property")
+        receiver = js_strip(callee).child_by_field_name("object")
+        if method is None or receiver is None or _js_text(method, self.data) not in _JS_ITERATIONS:
+            return None
+        receiver = js_strip(receiver)
+        if receiver.type == "identifier":
+            held = self._lookup(_js_text(receiver, self.data))
+            if isinstance(held, _JsHeld):
+                return held
+        tail = self._tail(receiver, 1)
+        if tail and (*tail, "*") in _PREFIXES:
+            return (*tail, "*")
+        return None
+
+    def _lookup(self, name: str) -> _JsBinding:
+        for frame in reversed(self.frames):
+            if name in frame.names:
+                return frame.names[name]
+        return None
+
+    def _shadow(self, target: Node) -> None:
+        frame = self.frames[-1]
+        if target.type == "identifier":
+            frame.names[_js_text(target, self.data)] = None
+        elif target.type in ("object_pattern", "array_pattern"):
+            for name in pattern_names(target, self.data):
+                frame.names[name] = None
+
+    def _bind(self, target: Node, held: _JsHeld) -> None:
+        frame = self.frames[-1]
+        if target.type in ("identifier", "shorthand_property_identifier_pattern"):
+            frame.names[_js_text(target, self.data)] = held
+        elif target.type in ("object_pattern", "array_pattern"):
+            # `const [name, ext] = key.split(".")`: every part is raw text of the key.
+            for name in pattern_names(target, self.data):
+                frame.names[name] = held
+
+    def _remember_prefix(self, target: Node, value: Node) -> None:
+        """`const s3 = record.s3`, `const obj = record.s3.object`: the start of a path."""
+        value = js_strip(value)
+        if value.type not in ("member_expression", "subscript_expression"):
+            return
+        tail = self._tail(value, 2)
+        for size in (2, 1):
+            if len(tail) >= size and tail[-size:] in _PREFIXES:
+                self.frames[-1].names[_js_text(target, self.data)] = tail[-size:]
+                return
+
+    # -- paths -------------------------------------------------------------------------
+    def _step(self, node: Node) -> tuple[str, Node] | None:
+        node = js_strip(node)
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            target = node.child_by_field_name("object")
+            if prop is None or target is None:
+                return None
+            return _js_text(prop, self.data), target
+        if node.type == "subscript_expression":
+            index = node.child_by_field_name("index")
+            target = node.child_by_field_name("object")
+            if index is None or target is None:
+                return None
+            index = js_strip(index)
+            text = js_string(index, self.data) if index.type == "string" else "*"
+            return text, target
+        return None
+
+    def _tail(self, node: Node, length: int) -> tuple[str, ...]:
+        """The last `length` keys of an access chain, through names holding a prefix."""
+        segments: list[str] = []
+        current = node
+        while len(segments) < length:
+            step = self._step(current)
+            if step is None:
+                break
+            segments.append(step[0])
+            current = step[1]
+        segments.reverse()
+        current = js_strip(current)
+        if len(segments) < length and current.type == "identifier":
+            held = self._lookup(_js_text(current, self.data))
+            if isinstance(held, tuple):
+                segments = [*held, *segments]
+        return tuple(segments[-length:])
+
+    def _source(self, node: Node) -> None:
+        step = self._step(node)
+        if step is None or step[0] not in _LAST_SEGMENTS:
+            return
+        noun = _KEY_PATHS.get(self._tail(node, 3))
+        if noun is None or not self._is_read(node):
+            return
+        key = _JsKey(node, noun)
+        self.keys.append(key)
+        self._use(key, node, replaced=False)
+
+    def _destructure(self, node: Node) -> None:
+        """`const { key } = record.s3.object`, `const { s3: { object: { key } } } =
+        record`: each property of the pattern at its path."""
+        pattern = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if pattern is None or value is None or pattern.type != "object_pattern":
+            return
+        value = js_strip(value)
+        tail: tuple[str, ...] = ()
+        if value.type == "identifier":
+            held = self._lookup(_js_text(value, self.data))
+            tail = held if isinstance(held, tuple) else ()
+        elif value.type in ("member_expression", "subscript_expression"):
+            tail = self._tail(value, 2)
+        self._pattern(pattern, tail, node)
+
+    def _pattern(self, pattern: Node, tail: tuple[str, ...], owner: Node) -> None:
+        for child in js_kids(pattern):
+            if child.type == "shorthand_property_identifier_pattern":
+                prop, target = _js_text(child, self.data), child
+            elif child.type == "pair_pattern":
+                name_node = child.child_by_field_name("key")
+                target_node = child.child_by_field_name("value")
+                if name_node is None or target_node is None:
+                    continue
+                prop = (
+                    js_string(name_node, self.data)
+                    if name_node.type == "string"
+                    else _js_text(name_node, self.data)
+                )
+                target = target_node
+            elif child.type == "object_assignment_pattern":
+                left = child.child_by_field_name("left")
+                if left is None:
+                    continue
+                prop, target = _js_text(left, self.data), left
+            else:
+                continue
+            path = (*tail, prop)
+            noun = _KEY_PATHS.get(path[-3:]) if len(path) >= 3 else None
+            if target.type == "object_pattern":
+                self._pattern(target, path, owner)
+            elif noun is not None and target.type in (
+                "identifier",
+                "shorthand_property_identifier_pattern",
+            ):
+                key = _JsKey(child, noun, destructured=True)
+                self.keys.append(key)
+                self.binds.setdefault(owner.id, []).append((target, _JsHeld(key)))
+            elif target.type in ("identifier", "shorthand_property_identifier_pattern"):
+                for size in (2, 1):
+                    if len(path) >= size and path[-size:] in _PREFIXES:
+                        self.frames[-1].names[_js_text(target, self.data)] = path[-size:]
+                        break
+
+    def _loop(self, node: Node) -> None:
+        """`for (const task of event.tasks)`: the loop variable holds a path's start."""
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        self._shadow(left)
+        tail = self._tail(js_strip(right), 1)
+        if left.type == "identifier" and tail and (*tail, "*") in _PREFIXES:
+            self.frames[-1].names[_js_text(left, self.data)] = (*tail, "*")
+        elif left.type == "object_pattern" and tail and (*tail, "*") in _PREFIXES:
+            self._pattern(left, (*tail, "*"), node)
+            for bound, held in self.binds.pop(node.id, ()):
+                self._bind(bound, held)
+
+    def _read(self, node: Node) -> None:
+        name = _js_text(node, self.data)
+        held = self._lookup(name)
+        if isinstance(held, _JsHeld) and self._is_read(node):
+            self._use(held.key, node, replaced=held.replaced)
+
+    def _call(self, node: Node) -> None:
+        callee = node.child_by_field_name("function")
+        if callee is None:
+            return
+        callee = js_strip(callee)
+        text = _js_text(callee, self.data)
+        if text in _JS_DECODERS:
+            full = text in ("decodeURIComponent", "querystring.unescape")
+            self._decoded_parameter(node, full_decoder=full)
+            return
+        name: str | None = None
+        if callee.type == "identifier" and text in self.functions:
+            name = text
+        elif callee.type == "member_expression":
+            target = callee.child_by_field_name("object")
+            prop = callee.child_by_field_name("property")
+            if target is not None and target.type == "this" and prop is not None:
+                name = _js_text(prop, self.data)
+        if name is not None and name in self.functions:
+            result = _JsKey(node, "", via=name)
+            self.results.setdefault(name, []).append(result)
+            self._use(result, node, replaced=False)
+
+    def _decoded_parameter(self, call: Node, *, full_decoder: bool) -> None:
+        """`decodeURIComponent(key.replace(/\\+/g, " "))` on a parameter: the function
+        decodes what it is given (`decodeURI`, or no `+` replaced: a plain decode)."""
+        frame = self.frames[-1]
+        arguments = call.child_by_field_name("arguments")
+        found = js_kids(arguments) if arguments is not None else []
+        if not frame.name or not found:
+            return
+        value = js_strip(found[0])
+        plus = False
+        while value.type == "call_expression":
+            callee = value.child_by_field_name("function")
+            if callee is None or js_strip(callee).type != "member_expression":
+                break
+            plus = plus or _js_replaces_plus(value, self.data)
+            target = js_strip(callee).child_by_field_name("object")
+            if target is None:
+                break
+            value = js_strip(target)
+        if value.type == "identifier" and _js_text(value, self.data) in frame.params:
+            place = (frame.name, _js_text(value, self.data))
+            if plus and full_decoder:
+                self.decodes[place] = None
+            elif place not in self.decodes:
+                self.decodes[place] = call
+
+    def _is_read(self, node: Node) -> bool:
+        """Is `node` read (not a declared name, an assignment target or a property name)?"""
+        parent = node.parent
+        if parent is None:
+            return False
+        kind = parent.type
+        if kind == "variable_declarator":
+            return parent.child_by_field_name("value") == node
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            return parent.child_by_field_name("right") == node or kind.startswith("augmented")
+        if kind == "for_in_statement":
+            return parent.child_by_field_name("right") == node
+        if kind in ("formal_parameters", "required_parameter", "optional_parameter"):
+            return kind != "formal_parameters" and parent.child_by_field_name("value") == node
+        if kind == "assignment_pattern":
+            return parent.child_by_field_name("right") == node
+        if kind in ("arrow_function", "catch_clause", "import_specifier", "namespace_import"):
+            return kind == "arrow_function" and parent.child_by_field_name("body") == node
+        if kind in ("function_declaration", "function_expression", "class_declaration"):
+            return False
+        if kind == "member_expression":
+            return parent.child_by_field_name("object") == node
+        if kind == "object_assignment_pattern":
+            return parent.child_by_field_name("right") == node
+        return kind not in (
+            "import_clause",
+            "export_specifier",
+            "labeled_statement",
+            "pair_pattern",
+            "object_pattern",
+            "array_pattern",
+            "rest_pattern",
+        )
+
+    # -- what happens to the value --------------------------------------------------------
+    def _use(self, key: _JsKey, node: Node, *, replaced: bool) -> None:
+        outcome = self._classify(node, replaced)
+        if outcome.kind is _Kind.DECODED:
+            key.decoded = True
+        elif outcome.kind is _Kind.PLAIN:
+            if key.plain is None:
+                key.plain = outcome.call
+        elif outcome.kind is _Kind.RAW:
+            key.raw.append(outcome.helper)
+        elif outcome.kind is _Kind.RETURN:
+            frame = next((f for f in reversed(self.frames) if not f.callback), self.frames[0])
+            if not frame.name or frame.handler:
+                key.raw.append(None)  # out of the function: to the invoker
+            elif key.returned_from is None:
+                key.returned_from = frame.name
+        elif outcome.kind is _Kind.BIND:
+            held = _JsHeld(key, outcome.replaced)
+            if outcome.owner is None:
+                for target in outcome.targets:
+                    self._bind(target, held)
+            else:
+                binds = self.binds.setdefault(outcome.owner.id, [])
+                binds.extend((target, held) for target in outcome.targets)
+
+    def _classify(self, node: Node, replaced: bool) -> _JsOutcome:
+        """What the code around `node` does with its value (the raw key)."""
+        data = self.data
+        child = node
+        while True:
+            parent = child.parent
+            if parent is None:
+                return _JS_RAW
+            kind = parent.type
+            if kind in _JS_TRANSPARENT:
+                child = parent
+                continue
+            if kind == "member_expression" and parent.child_by_field_name("object") == child:
+                grand = parent.parent
+                method = parent.child_by_field_name("property")
+                name = _js_text(method, data) if method is not None else ""
+                if grand is not None and grand.type == "call_expression":
+                    if name in _JS_TEST_METHODS:
+                        return _JS_HARMLESS
+                    if name in ("replace", "replaceAll") and _js_replaces_plus(grand, data):
+                        replaced = True
+                    child = grand  # `key.split("/")`, `key.slice(1)`: still raw text
+                    continue
+                if name == "length":
+                    return _JS_HARMLESS
+                child = parent
+                continue
+            if kind == "subscript_expression":
+                if parent.child_by_field_name("index") == child:
+                    return _JS_RAW  # `seen[key]`: a lookup with the raw key
+                child = parent  # `key[0]`
+                continue
+            if kind == "arguments":
+                call = parent.parent
+                if call is None:
+                    return _JS_RAW
+                outcome = self._call_use(call, parent, child, replaced)
+                if outcome is not None:
+                    return outcome
+                child = call  # the result is still the key
+                continue
+            if kind in ("template_substitution", "template_string", "array", "spread_element"):
+                child = parent
+                continue
+            if kind == "pair":
+                if parent.child_by_field_name("value") != child:
+                    return _JS_RAW  # `{ [key]: value }`
+                child = parent
+                continue
+            if kind == "object":
+                child = parent
+                continue
+            if kind == "binary_expression":
+                operator = parent.child_by_field_name("operator")
+                symbol = operator.type if operator is not None else ""
+                if symbol in ("+", "&&", "||", "??"):
+                    child = parent
+                    continue
+                return _JS_HARMLESS  # a comparison, `in`, `instanceof`
+            if kind == "ternary_expression":
+                if parent.child_by_field_name("condition") == child:
+                    return _JS_HARMLESS
+                child = parent
+                continue
+            if kind in ("unary_expression", "throw_statement", "expression_statement"):
+                return _JS_HARMLESS
+            if kind in ("if_statement", "while_statement", "do_statement", "switch_statement"):
+                return _JS_HARMLESS
+            if kind == "variable_declarator":
+                target = parent.child_by_field_name("name")
+                if target is None or parent.child_by_field_name("value") != child:
+                    return _JS_RAW
+                return _JsOutcome(_Kind.BIND, targets=(target,), owner=parent, replaced=replaced)
+            if kind in ("assignment_expression", "augmented_assignment_expression"):
+                target = parent.child_by_field_name("left")
+                if target is None or parent.child_by_field_name("right") != child:
+                    return _JS_RAW
+                if js_strip(target).type != "identifier":
+                    return _JS_RAW  # `params.Key = key`: stored in a structure as it is
+                return _JsOutcome(
+                    _Kind.BIND, targets=(js_strip(target),), owner=parent, replaced=replaced
+                )
+            if kind == "for_in_statement" and parent.child_by_field_name("right") == child:
+                left = parent.child_by_field_name("left")
+                targets = (left,) if left is not None else ()
+                return _JsOutcome(_Kind.BIND, targets=targets, replaced=replaced)
+            if kind == "return_statement" or (
+                kind == "arrow_function" and parent.child_by_field_name("body") == child
+            ):
+                function = _enclosing_function(parent)
+                if function is not None and self._is_callback(function):
+                    # What a callback returns goes to the call it is passed to
+                    # (`records.map(r => r.s3.object.key)` holds the raw keys).
+                    call = function.parent.parent if function.parent is not None else None
+                    if call is not None and call.type == "call_expression":
+                        child = call
+                        continue
+                return _JsOutcome(_Kind.RETURN)
+            return _JS_RAW
+
+    @staticmethod
+    def _is_callback(function: Node) -> bool:
+        parent = function.parent
+        return parent is not None and parent.type == "arguments"
+
+    def _call_use(
+        self, call: Node, arguments: Node, argument: Node, replaced: bool
+    ) -> _JsOutcome | None:
+        """What passing the key as `argument` of `call` does; None if the result is the
+        key."""
+        data = self.data
+        callee_text = _js_callee_text(call, data)
+        if call.type == "new_expression":
+            last = callee_text.rpartition(".")[2]
+            return _JS_HARMLESS if last.endswith("Error") else _JS_RAW
+        if call.type != "call_expression":
+            return _JS_RAW
+        if callee_text in ("decodeURIComponent", "querystring.unescape"):
+            return _JS_DECODED if replaced else _JsOutcome(_Kind.PLAIN, call=call)
+        if callee_text in _JS_DECODERS:
+            return _JsOutcome(_Kind.PLAIN, call=call)
+        position = js_kids(arguments).index(argument) if argument in js_kids(arguments) else -1
+        callee = call.child_by_field_name("function")
+        if callee is not None:
+            stripped = js_strip(callee)
+            name: str | None = None
+            if stripped.type == "identifier" and callee_text in self.functions:
+                name = callee_text
+            elif stripped.type == "member_expression":
+                target = stripped.child_by_field_name("object")
+                prop = stripped.child_by_field_name("property")
+                if target is not None and target.type == "this" and prop is not None:
+                    name = _js_text(prop, data)
+                if target is not None and js_strip(target).type == "regex":
+                    return _JS_HARMLESS  # `/\.jpg$/.test(key)`
+            if name is not None and name in self.functions and position >= 0:
+                return _JsOutcome(_Kind.RAW, helper=(name, position))
+        if _js_is_log(callee_text):
+            return _JS_HARMLESS
+        if callee_text in _JS_HARMLESS_CALLS or callee_text.endswith("Error"):
+            return _JS_HARMLESS
+        if callee_text in _JS_FLOW_CALLS or callee_text.startswith(_JS_FLOW_MODULES):
+            return None
+        return _JsOutcome(_Kind.RAW)
+
+    # -- decisions -------------------------------------------------------------------------
+    def _helper_decode(self, helper: tuple[str, int]) -> tuple[bool, Node | None]:
+        name, position = helper
+        for params in self.functions.get(name, ()):
+            if position >= len(params):
+                continue
+            place = (name, params[position])
+            if place in self.decodes:
+                return True, self.decodes[place]
+        return False, None
+
+    def _returned_keys(self) -> list[_JsKey]:
+        keys = list(self.keys)
+        returning: dict[str, _JsKey] = {}
+        index = 0
+        while index < len(keys):
+            key = keys[index]
+            index += 1
+            function = key.returned_from
+            if function is None or key.decoded or function in returning:
+                continue
+            returning[function] = key.origin if key.origin is not None else key
+            for result in self.results.get(function, ()):
+                result.origin = returning[function]
+                result.noun = returning[function].noun
+                keys.append(result)
+        return keys
+
+    def _findings(self) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        for key in self._returned_keys():
+            if key.decoded or (key.via is not None and key.origin is None):
+                continue
+            plain = key.plain
+            raw = False
+            for helper in key.raw:
+                if helper is None:
+                    raw = True
+                    continue
+                decodes, helper_plain = self._helper_decode(helper)
+                if not decodes:
+                    raw = True
+                elif helper_plain is not None and plain is None:
+                    plain = helper_plain
+            subject = self._subject(key)
+            if plain is not None:
+                found.append(
+                    self._report(
+                        key,
+                        f"{subject} is decoded with `{_js_callee_text(plain, self.data)}` "
+                        "without replacing `+` first: S3 encodes a space as `+`, which it "
+                        "leaves as a plus, so keys with spaces are not found; use "
+                        f"`{JS_DECODE}`",
+                        self._plus_fix(plain),
+                    )
+                )
+            elif raw:
+                found.append(
+                    self._report(
+                        key,
+                        f"{subject} is used without `{JS_DECODE}`: S3 URL-encodes the key "
+                        "(a space arrives as `+`, `é` as `%C3%A9`), so lookups of such keys "
+                        "fail with NoSuchKey",
+                        self._wrap_fix(key),
+                    )
+                )
+        return found
+
+    def _subject(self, key: _JsKey) -> str:
+        code = _short(_js_text(key.node, self.data))
+        origin = key.origin
+        if origin is None:
+            return f"{key.noun} `{code}`"
+        row = self.module.positions.start(origin.node).row
+        source = _short(_js_text(origin.node, self.data))
+        return f"`{code}` returns the {origin.noun} `{source}` (line {row}), which"
+
+    def _report(self, key: _JsKey, message: str, fix: Fix | None) -> Diagnostic:
+        positions = self.module.positions
+        return self.rule.make_diagnostic(
+            self.module.path, positions.start(key.node), positions.end(key.node), message, fix=fix
+        )
+
+    def _wrap_fix(self, key: _JsKey) -> Fix | None:
+        """`record.s3.object.key` -> `decodeURIComponent(record.s3.object.key.replace(/\\+/g,
+        " "))`; a destructured key has no expression to wrap."""
+        if key.destructured:
+            return None
+        positions = self.module.positions
+        node = key.node
+        inner = _js_text(node, self.data)
+        if node.type not in _JS_PRIMARY:
+            inner = f"({inner})"
+        text = f"decodeURIComponent({inner}{_JS_PLUS})"
+        return Fix(
+            Applicability.UNSAFE,
+            f"Decode the key with `{JS_DECODE}`",
+            (Edit(positions.start(node), positions.end(node), text),),
+        )
+
+    def _plus_fix(self, call: Node) -> Fix | None:
+        """`decodeURIComponent(key)` -> `decodeURIComponent(key.replace(/\\+/g, " "))`."""
+        arguments = call.child_by_field_name("arguments")
+        found = js_kids(arguments) if arguments is not None else []
+        if not found or _js_callee_text(call, self.data) != "decodeURIComponent":
+            return None
+        argument = found[0]
+        positions = self.module.positions
+        edits: tuple[Edit, ...]
+        if argument.type in _JS_PRIMARY:
+            edits = (Edit.insertion(positions.end(argument), _JS_PLUS),)
+        else:
+            edits = (
+                Edit.insertion(positions.start(argument), "("),
+                Edit.insertion(positions.end(argument), ")" + _JS_PLUS),
+            )
+        return Fix(
+            Applicability.UNSAFE, "Replace `+` with a space before `decodeURIComponent`", edits
+        )
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    current: Node | None = node
+    while current is not None and current.type not in _JS_FUNCTIONS:
+        current = current.parent
+    return current
+
+
 class S3KeyNotDecoded(CodeRule):
     """
     ## What it does
@@ -257,6 +1133,18 @@ class S3KeyNotDecoded(CodeRule):
     (`event["detail"]["object"]["key"]`), which S3 does not URL-encode. A key
     passed to a function of another module is reported even if that function
     decodes it.
+
+
+    In JavaScript and TypeScript: `record.s3.object.key` (also `["s3"]["object"]["key"]`,
+    optional chaining, names holding a part of the path, `const { key } =
+    record.s3.object` and other destructuring, `event.Records.map((r) => ...)`
+    callbacks) and an S3 Batch Operations task's `task.s3Key`, used without
+    `decodeURIComponent(key.replace(/\\+/g, " "))` (`replaceAll("+", " ")` counts). A
+    `decodeURIComponent` (or `decodeURI`) without the `+` replaced first is reported with
+    its own message. Helpers of the same module that decode their parameter, and
+    functions that return the raw key, are followed as in Python; a key that is only
+    logged, tested (`endsWith`, `includes`, a regular expression's `test`) or put in an
+    `Error` is not reported, nor is EventBridge's `event.detail.object.key`.
 
     ## Why is this bad?
     S3 URL-encodes the object key in event notifications (form encoding: a space
@@ -304,6 +1192,11 @@ class S3KeyNotDecoded(CodeRule):
     `unquote_plus`. The fix is unsafe: code that decodes the key some other way
     further on would decode it twice (a key containing `%25` would change), and a
     `.get("key")` that returns `None` would make `unquote_plus` raise.
+
+    In JavaScript the fix wraps the key expression as
+    `decodeURIComponent(record.s3.object.key.replace(/\\+/g, " "))`, or adds the
+    `.replace(/\\+/g, " ")` that a `decodeURIComponent(key)` lacks; a destructured key
+    has no expression to wrap and gets no fix. It is unsafe for the same reasons.
 
     ## References
     - [Tutorial: Using an Amazon S3 trigger to invoke a Lambda function](https://docs.aws.amazon.com/lambda/latest/dg/with-s3-example.html)
@@ -396,6 +1289,50 @@ class S3KeyNotDecoded(CodeRule):
                             logger.info("skipping %s", key)
                 """
             ),
+        ),
+        # JavaScript: decoded; a key only tested and logged; EventBridge's unencoded key.
+        Valid(
+            dedent(
+                """\
+                import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+
+                const s3 = new S3Client({});
+
+                export const handler = async (event) => {
+                  for (const record of event.Records) {
+                    const key = decodeURIComponent(record.s3.object.key.replace(/\\+/g, " "));
+                    const bucket = record.s3.bucket.name;
+                    await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+                    if (!record.s3.object.key.endsWith(".jpg")) {
+                      console.log(`skipping ${record.s3.object.key}`);
+                    }
+                  }
+                  const detail = event.detail;
+                  return s3.send(new GetObjectCommand({ Bucket: "media", Key: detail.object.key }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # TypeScript: a helper of the module decodes what it is given.
+        Valid(
+            dedent(
+                """\
+                import type { S3Event } from "aws-lambda";
+                import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
+
+                const s3 = new S3Client({});
+                const decodeKey = (raw: string): string =>
+                  decodeURIComponent(raw.replace(/\\+/g, " "));
+
+                export const handler = async (event: S3Event): Promise<void> => {
+                  const { bucket, object } = event.Records[0].s3;
+                  const key = decodeKey(object.key);
+                  await s3.send(new DeleteObjectCommand({ Bucket: bucket.name, Key: key }));
+                };
+                """
+            ),
+            filename="handler.ts",
         ),
     )
     invalid = (
@@ -500,9 +1437,78 @@ class S3KeyNotDecoded(CodeRule):
             column=17,
             message="S3 Batch Operations",
         ),
+        # JavaScript: the key through a name into an SDK v3 command.
+        Invalid(
+            dedent(
+                """\
+                import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+                import type { S3Event } from "aws-lambda";
+
+                const s3 = new S3Client({});
+
+                export const handler = async (event: S3Event): Promise<void> => {
+                  for (const record of event.Records) {
+                    const key = record.s3.object.key;
+                    await s3.send(new GetObjectCommand({ Bucket: "media", Key: key }));
+                  }
+                };
+                """
+            ),
+            filename="handler.ts",
+            line=8,
+            column=17,
+            message='is used without `decodeURIComponent(key.replace(/\\+/g, " "))`',
+        ),
+        # `decodeURIComponent` alone leaves a `+` as a plus.
+        Invalid(
+            dedent(
+                """\
+                import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+
+                const s3 = new S3Client({});
+
+                export const handler = async (event) => {
+                  const { key } = event.Records[0].s3.object;
+                  const name = decodeURIComponent(key);
+                  return s3.send(new HeadObjectCommand({ Bucket: "media", Key: name }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=6,
+            column=11,
+            message="without replacing `+` first",
+        ),
+        # CommonJS, SDK v2: an S3 Batch Operations task's key.
+        Invalid(
+            dedent(
+                """\
+                const AWS = require("aws-sdk");
+
+                const s3 = new AWS.S3();
+
+                exports.handler = async (event) => {
+                  const results = [];
+                  for (const task of event.tasks) {
+                    await s3.copyObject({
+                      Bucket: "archive",
+                      Key: task.s3Key,
+                      CopySource: `media/${task.s3Key}`,
+                    }).promise();
+                    results.push({ taskId: task.taskId, resultCode: "Succeeded" });
+                  }
+                  return { results };
+                };
+                """
+            ),
+            filename="handler.js",
+            line=10,
+            column=12,
+            message="S3 Batch Operations object key `task.s3Key`",
+        ),
     )
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
         super().__init__(ctx)
         self._frames: list[_Frame] = [_Frame("")]
         self._keys: list[_RawKey] = []
@@ -521,6 +1527,13 @@ class S3KeyNotDecoded(CodeRule):
         # (function, parameter) -> the decode applied to the parameter in that function:
         # None for unquote_plus, else the `unquote(...)` call and its top statement.
         self._decodes: dict[tuple[str, str], tuple[cst.Call, cst.CSTNode | None] | None] = {}
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    def check_javascript(self, module: JavaScriptModule) -> list[Diagnostic]:
+        """The key of `event.Records[].s3.object.key` (and an S3 Batch Operations task's
+        `s3Key`) used without `decodeURIComponent(key.replace(/\\+/g, " "))`, followed
+        through names, destructuring, loops, callbacks and the module's own functions."""
+        return _JavaScriptKeys(self, module).run()
 
     # -- scopes --------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

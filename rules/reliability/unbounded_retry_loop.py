@@ -9,9 +9,17 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
+from slint.diagnostics import Diagnostic, Location
+from slint.facts import Call
+from slint.javascript.behaviour import kids as js_kids
+from slint.javascript.behaviour import parameter_names as js_parameter_names
+from slint.javascript.behaviour import pattern_names
 from slint.python.context import dotted_name
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
     from slint.python.context import ModuleContext
 
 # Retry decorators and retrier classes, by qualified name -> the keyword arguments of
@@ -790,6 +798,857 @@ def _param_names(node: cst.FunctionDef) -> list[str]:
     return names
 
 
+# -- JavaScript and TypeScript ---------------------------------------------------------------
+# Retry packages that take an options object: the options that make them retry forever.
+# Their defaults are bounded (10 retries for p-retry, async-retry, promise-retry and
+# node-retry, 3 for axios-retry, 10 attempts for exponential-backoff).
+_JS_RETRY_PACKAGES = (
+    "p-retry",
+    "async-retry",
+    "promise-retry",
+    "retry",
+    "axios-retry",
+    "exponential-backoff",
+)
+_JS_RETRY_COUNTS = frozenset({"retries", "numOfAttempts", "maxAttempts"})
+_JS_INFINITE = frozenset(
+    {"Infinity", "Number.POSITIVE_INFINITY", "Number.MAX_SAFE_INTEGER", "Number.MAX_VALUE"}
+)
+# Calls that read a clock, and the Lambda context's remaining time.
+_JS_CLOCKS = frozenset({"Date.now", "performance.now", "process.hrtime", "process.hrtime.bigint"})
+_JS_REMAINING_TIME = "getRemainingTimeInMillis"
+# Calls that end the process: like a `throw`, they leave the loop.
+_JS_EXIT_CALLS = frozenset({"process.exit", "process.abort"})
+# Methods that read the next input: a loop around them moves on instead of retrying.
+_JS_INPUT_READS = frozenset({"next", "read", "readLine", "readline", "question", "shift", "pop"})
+_JS_GROWING = frozenset({"push", "unshift", "add", "set"})
+_JS_SHRINKING = frozenset({"pop", "shift", "splice", "delete", "clear"})
+# Conversions that give the same result for the same input.
+_JS_PURE_CALLS = frozenset(
+    {
+        "stringify",
+        "parse",
+        "String",
+        "Number",
+        "Boolean",
+        "toString",
+        "trim",
+        "split",
+        "join",
+        "slice",
+        "toLowerCase",
+        "toUpperCase",
+        "replace",
+        "from",
+        "encodeURIComponent",
+        "decodeURIComponent",
+    }
+)
+_JS_LOOPS = frozenset({"while_statement", "do_statement", "for_statement", "for_in_statement"})
+_JS_FUNCTIONS = frozenset(
+    {
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+        "function_declaration",
+        "generator_function_declaration",
+        "method_definition",
+        "class_declaration",
+        "class",
+    }
+)
+_JS_TRANSPARENT = frozenset(
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+        "await_expression",
+    }
+)
+_JS_ORDERING = frozenset({"<", "<=", ">", ">="})
+# Statements and expressions whose `condition` decides what runs.
+_JS_TESTED = frozenset(
+    {"if_statement", "while_statement", "do_statement", "for_statement", "ternary_expression"}
+)
+_JS_COUNTING = frozenset({"+", "-", "*", "**", "<<"})
+
+
+def _js_text(node: Node, data: bytes) -> str:
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _js_code(node: Node, data: bytes) -> str:
+    return " ".join(_js_text(node, data).split())
+
+
+def _js_strip(node: Node) -> Node:
+    while node.type in _JS_TRANSPARENT:
+        inner = js_kids(node)
+        if not inner:
+            break
+        node = inner[-1] if node.type == "type_assertion" else inner[0]
+    return node
+
+
+def _js_statements(node: Node | None) -> list[Node]:
+    """The statements of a block, or the single statement of an unbraced body."""
+    if node is None:
+        return []
+    if node.type == "statement_block":
+        return js_kids(node)
+    if node.type == "else_clause":
+        return [child for child in js_kids(node)]
+    return [node]
+
+
+def _js_nodes(node: Node) -> Iterator[Node]:
+    """`node` and the nodes below it, not entering functions, classes or loops."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if current is not node and (current.type in _JS_FUNCTIONS or current.type in _JS_LOOPS):
+            continue
+        pending.extend(current.named_children)
+
+
+def _js_dotted(node: Node, data: bytes) -> str | None:
+    """`done`, `this.running`, `res.ok`: a name or a chain of plain properties."""
+    node = _js_strip(node)
+    if node.type in ("identifier", "this", "shorthand_property_identifier"):
+        return _js_text(node, data)
+    if node.type == "member_expression":
+        target = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        base = _js_dotted(target, data) if target is not None else None
+        if base is None or prop is None:
+            return None
+        return f"{base}.{_js_text(prop, data)}"
+    return None
+
+
+def _js_names_read(node: Node, data: bytes) -> set[str]:
+    found: set[str] = set()
+    for current in _js_nodes(node):
+        if current.type in ("identifier", "member_expression", "shorthand_property_identifier"):
+            dotted = _js_dotted(current, data)
+            if dotted is not None:
+                found.add(dotted)
+    return found
+
+
+def _js_callee(call: Node, data: bytes) -> str:
+    callee = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    return "".join(_js_text(_js_strip(callee), data).split()) if callee is not None else ""
+
+
+def _js_last(call: Node, data: bytes) -> str:
+    return _js_callee(call, data).rpartition(".")[2]
+
+
+def _js_always_true(test: Node | None, data: bytes) -> bool:
+    """`while (true)`, `while (1)`, `for (;;)`."""
+    if test is None:
+        return True
+    test = _js_strip(test)
+    if test.type == "true":
+        return True
+    if test.type == "number":
+        try:
+            return float(_js_text(test, data)) != 0
+        except ValueError:
+            return False
+    return False
+
+
+def _js_has_ordering(test: Node) -> bool:
+    for node in _js_nodes(test):
+        if node.type == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            if operator is not None and operator.type in _JS_ORDERING:
+                return True
+    return False
+
+
+def _js_target_names(target: Node, data: bytes) -> list[str]:
+    target = _js_strip(target)
+    if target.type in ("object_pattern", "array_pattern"):
+        return pattern_names(target, data)
+    dotted = _js_dotted(target, data)
+    return [dotted] if dotted is not None else []
+
+
+def _js_root_name(target: Node, data: bytes) -> str | None:
+    """`kwargs` of `kwargs["Key"] = ...`, `items` of `items[0].x = ...`."""
+    target = _js_strip(target)
+    while target.type == "subscript_expression":
+        inner = target.child_by_field_name("object")
+        if inner is None:
+            return None
+        target = _js_strip(inner)
+    return _js_dotted(target, data)
+
+
+def _js_makes_call(value: Node, data: bytes) -> bool:
+    """Does the value come from a call that may give something new each time?"""
+    return any(
+        node.type in ("call_expression", "new_expression")
+        and _js_last(node, data) not in _JS_PURE_CALLS
+        for node in _js_nodes(value)
+    )
+
+
+def _js_reads_input(call: Node, data: bytes) -> bool:
+    return _js_last(call, data) in _JS_INPUT_READS and _js_callee(call, data) != "next"
+
+
+@dataclass(frozen=True)
+class _JsCandidate:
+    """A `try` whose success leaves the loop and whose `catch` goes back to its head
+    (`_Candidate` for JavaScript: one `catch` clause at most)."""
+
+    handlers: tuple[tuple[Node, int, int], ...]
+    reads: frozenset[str]
+    before: int
+    raise_guards: frozenset[str]
+
+
+class _JsLoopScan:
+    """`_LoopScan` for a JavaScript loop body: one backward pass over its statements."""
+
+    def __init__(self, data: bytes, flags: set[str]) -> None:
+        self.data = data
+        self.flags = flags
+        self.counters: set[str] = set()
+        self.assignments: list[tuple[set[str], Node]] = []
+        self.checks: list[Node] = []
+        self.changes: list[_Change] = []
+        self.candidates: list[_JsCandidate] = []
+
+    def retrying_handlers(self) -> list[Node]:
+        found: list[Node] = []
+        if self.flags and not any(change.name in self.flags for change in self.changes):
+            return found
+        for candidate in self.candidates:
+            before = self.changes[candidate.before :]
+            if any(change.name in self.flags for change in before):
+                continue
+            if _fresh_names(before) & candidate.reads:
+                continue
+            for handler, first, last in candidate.handlers:
+                if self._moves_on(handler):
+                    continue
+                if any(
+                    change.name in candidate.reads
+                    or change.name in self.flags
+                    or change.name in candidate.raise_guards
+                    for change in self.changes[first:last]
+                ):
+                    continue
+                found.append(handler)
+        return found
+
+    def _moves_on(self, handler: Node) -> bool:
+        """A handler that reads the next input itself goes on with new work."""
+        return any(
+            node.type == "call_expression" and _js_reads_input(node, self.data)
+            for node in _js_nodes(handler)
+        )
+
+    def block(self, statements: list[Node], after: _Flow) -> _Flow:
+        flow = after
+        for statement in reversed(statements):
+            flow = self.statement(statement, flow)
+        return flow
+
+    def statement(self, node: Node, after: _Flow) -> _Flow:
+        kind = node.type
+        if kind == "throw_statement":
+            return _RAISE
+        if kind in ("return_statement", "break_statement"):
+            return _EXIT
+        if kind == "continue_statement":
+            return _CONTINUE
+        if kind == "statement_block":
+            return self.block(js_kids(node), after)
+        if kind == "labeled_statement":
+            body = node.child_by_field_name("body")
+            return self.statement(body, after) if body is not None else after
+        if kind == "expression_statement":
+            inner = js_kids(node)
+            return self._expression(inner[0], after) if inner else after
+        if kind in ("lexical_declaration", "variable_declaration"):
+            flow = after
+            for declarator in reversed(js_kids(node)):
+                if declarator.type != "variable_declarator":
+                    continue
+                target = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                if target is not None and value is not None:
+                    flow = self._assignment(target, value, "=", flow)
+            return flow
+        if kind == "if_statement":
+            return self._if(node, after)
+        if kind == "try_statement":
+            return self._try(node, after)
+        if kind == "switch_statement":
+            body = node.child_by_field_name("body")
+            cases = [
+                self.block([c for c in js_kids(case) if c.type.endswith("statement")], after)
+                for case in (js_kids(body) if body is not None else [])
+            ]
+            value = node.child_by_field_name("value")
+            flow = _either(after, *cases)
+            return self._guarded(flow, value, after) if value is not None else flow
+        if kind in _JS_LOOPS:
+            self._nested_loop(node)
+        return after
+
+    def _nested_loop(self, node: Node) -> None:
+        if node.type == "for_in_statement":
+            left = node.child_by_field_name("left")
+            if left is not None:
+                self.changes.extend(_Change(n, "call") for n in _js_target_names(left, self.data))
+        body = node.child_by_field_name("body")
+        for statement in _js_statements(body):
+            if statement.type in ("lexical_declaration", "variable_declaration"):
+                for declarator in js_kids(statement):
+                    target = declarator.child_by_field_name("name")
+                    value = declarator.child_by_field_name("value")
+                    if target is None or value is None:
+                        continue
+                    kind = "call" if _js_makes_call(value, self.data) else "value"
+                    self.changes.extend(
+                        _Change(n, kind) for n in _js_target_names(target, self.data)
+                    )
+            elif statement.type == "expression_statement":
+                inner = js_kids(statement)
+                expression = _js_strip(inner[0]) if inner else None
+                if expression is not None and expression.type in (
+                    "assignment_expression",
+                    "augmented_assignment_expression",
+                    "update_expression",
+                ):
+                    target = expression.child_by_field_name(
+                        "argument" if expression.type == "update_expression" else "left"
+                    )
+                    if target is not None:
+                        self.changes.extend(
+                            _Change(n, "count") for n in _js_target_names(target, self.data)
+                        )
+
+    def _guarded(self, flow: _Flow, test: Node, after: _Flow) -> _Flow:
+        if flow == after or not (flow.exits or flow.raises):
+            return flow
+        read = _js_names_read(test, self.data)
+        return replace(
+            flow,
+            guards=flow.guards | read if flow.exits else flow.guards,
+            raise_guards=flow.raise_guards | read if flow.raises else flow.raise_guards,
+        )
+
+    def _method_call(self, value: Node) -> Node | None:
+        value = _js_strip(value)
+        if value.type != "call_expression":
+            return None
+        callee = value.child_by_field_name("function")
+        if callee is not None and _js_strip(callee).type == "member_expression":
+            member = _js_strip(callee)
+            target = member.child_by_field_name("object")
+            prop = member.child_by_field_name("property")
+            receiver = _js_dotted(target, self.data) if target is not None else None
+            method = _js_text(prop, self.data) if prop is not None else ""
+            if receiver is not None and method in _JS_GROWING:
+                self.counters.add(receiver)  # `errors.push(e)` ... `if (errors.length > 3)`
+            if receiver is not None and method in _JS_GROWING | _JS_SHRINKING:
+                self.changes.append(_Change(receiver, "mutate"))
+        return value
+
+    def _expression(self, value: Node, after: _Flow) -> _Flow:
+        value = _js_strip(value)
+        kind = value.type
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            target = value.child_by_field_name("left")
+            right = value.child_by_field_name("right")
+            operator = "=" if kind == "assignment_expression" else "+="
+            if target is not None and right is not None:
+                return self._assignment(target, right, operator, after)
+            return after
+        if kind == "update_expression":
+            target = value.child_by_field_name("argument")
+            names = set(_js_target_names(target, self.data)) if target is not None else set()
+            self.counters.update(names)
+            self.changes.extend(_Change(name, "count") for name in names)
+            return after
+        if kind == "sequence_expression":
+            flow = after
+            for part in reversed(js_kids(value)):
+                flow = self._expression(part, flow)
+            return flow
+        call = self._method_call(value)
+        if call is None:
+            return after
+        callee = _js_callee(call, self.data)
+        if callee in _JS_EXIT_CALLS:
+            return _RAISE
+        if callee in ("assert", "assert.ok", "assert.strictEqual") or callee.startswith("expect"):
+            arguments = call.child_by_field_name("arguments")
+            self.checks.extend(js_kids(arguments) if arguments is not None else [])
+            return after.leaving()
+        return after
+
+    def _assignment(self, target: Node, value: Node, operator: str, after: _Flow) -> _Flow:
+        names = set(_js_target_names(target, self.data))
+        self._method_call(value)
+        if operator != "=":
+            self.counters.update(names)
+            self.changes.extend(_Change(name, "count") for name in names)
+        else:
+            read = frozenset(_js_names_read(value, self.data))
+            if _js_strip(value).type == "binary_expression":
+                self.counters.update(name for name in names if name in read)  # `n = n + 1`
+            self.assignments.append((names, value))
+            if _js_makes_call(value, self.data):
+                self.changes.extend(_Change(name, "call") for name in names)
+            else:
+                self.changes.extend(_Change(name, "value", read) for name in names)
+        stripped = _js_strip(target)
+        if stripped.type == "subscript_expression":
+            root = _js_root_name(stripped, self.data)
+            if root is not None:
+                self.changes.append(_Change(root, "mutate"))
+        if names & self.flags:
+            return _EXIT  # setting what the loop tests (`done = true`) ends the loop
+        return after
+
+    def _if(self, node: Node, after: _Flow) -> _Flow:
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        body = self.block(_js_statements(consequence), after)
+        if alternative is not None:
+            branches = js_kids(alternative)
+            if len(branches) == 1 and branches[0].type == "if_statement":
+                other = self._if(branches[0], after)
+            else:
+                other = self.block(branches, after)
+        else:
+            other = after
+        test = node.child_by_field_name("condition")
+        if test is None:
+            return _either(body, other)
+        if body.leaves or other.leaves:
+            self.checks.append(test)
+        return self._guarded(_either(body, other), test, after)
+
+    def _try(self, node: Node, after: _Flow) -> _Flow:
+        finalizer = node.child_by_field_name("finalizer")
+        if finalizer is not None:
+            body_node = finalizer.child_by_field_name("body")
+            after = self.block(_js_statements(body_node), after)
+        handlers: list[tuple[Node, int, int, _Flow]] = []
+        handler = node.child_by_field_name("handler")
+        if handler is not None:
+            first = len(self.changes)
+            handler_body = handler.child_by_field_name("body")
+            flow = self.block(_js_statements(handler_body), after)
+            handlers.append((handler, first, len(self.changes), flow))
+        first = len(self.changes)
+        body_node = node.child_by_field_name("body")
+        body = self.block(_js_statements(body_node), after)
+        produced = {change.name for change in self.changes[first:]}
+        looping = tuple((h, first, last) for h, first, last, flow in handlers if flow.loops)
+        if looping and body.exits and (body.unguarded or body.guards & produced):
+            reads = self._call_inputs(body_node)
+            if reads is not None:
+                self.candidates.append(
+                    _JsCandidate(looping, reads, len(self.changes), after.raise_guards)
+                )
+        return _either(body, *(flow for *_, flow in handlers))
+
+    def _call_inputs(self, body: Node | None) -> frozenset[str] | None:
+        if body is None:
+            return None
+        reads: set[str] = set()
+        called = False
+        for node in _js_nodes(body):
+            if node.type in _JS_LOOPS:
+                called = True
+            elif node.type in ("call_expression", "new_expression"):
+                if node.type == "call_expression" and _js_reads_input(node, self.data):
+                    return None
+                called = True
+                callee = node.child_by_field_name("function")
+                if callee is not None and _js_strip(callee).type == "member_expression":
+                    target = _js_strip(callee).child_by_field_name("object")
+                    if target is not None:
+                        reads.update(_js_names_read(target, self.data))
+                arguments = node.child_by_field_name("arguments")
+                for argument in js_kids(arguments) if arguments is not None else []:
+                    reads.update(_js_names_read(argument, self.data))
+        return frozenset(reads) if called else None
+
+
+class _JavaScriptRetries:
+    """The JavaScript readings of SL204 over one module: retry loops and recursion from
+    the tree; SDK attempt settings and retry packages from the facts."""
+
+    def __init__(self, rule: UnboundedRetryLoop, module: JavaScriptModule) -> None:
+        self.rule = rule
+        self.module = module
+        self.data = module.data
+        self.found: list[Diagnostic] = []
+
+    def run(self) -> list[Diagnostic]:
+        self._facts()
+        pending = [self.module.tree.root_node]
+        while pending:
+            node = pending.pop()
+            if node.type in ("while_statement", "do_statement", "for_statement"):
+                self._check_loop(node)
+            elif node.type in _JS_FUNCTIONS:
+                self._check_recursion(node)
+            pending.extend(node.named_children)
+        return self.found
+
+    def _report(self, start: Location, end: Location, message: str) -> None:
+        self.found.append(self.rule.make_diagnostic(self.module.path, start, end, message))
+
+    # -- SDK settings and retry packages ----------------------------------------------------
+    def _facts(self) -> None:
+        facts = self.module.facts
+        limit = self.module.settings.max_sdk_attempts
+        behaviours = [facts.module_behaviour, *(f.behaviour for f in facts.functions.values())]
+        for behaviour in behaviours:
+            for call in behaviour.calls:
+                name = call.name
+                if name.startswith("@aws-sdk/client-") and call.method.endswith("Client"):
+                    self._attempts(call, "maxAttempts", 0, limit)
+                elif name.startswith("aws-sdk"):
+                    self._attempts(call, "maxRetries", 1, limit)
+                elif any(
+                    name == package or name.startswith((f"{package}.", f"{package}("))
+                    for package in _JS_RETRY_PACKAGES
+                ):
+                    self._retry_options(call)
+
+    def _attempts(self, call: Call, option: str, extra: int, limit: int) -> None:
+        for argument in call.arguments:
+            value = argument.value.item(option)
+            if value is None or value.span is None or not isinstance(value.literal, int):
+                continue
+            if isinstance(value.literal, bool):
+                continue
+            attempts = value.literal + extra
+            if attempts > limit:
+                self._report(
+                    value.span.start,
+                    value.span.end,
+                    f"`{option}: {value.literal}` lets the SDK try a call up to {attempts} "
+                    f"times with backoff, more than the `max-sdk-attempts` limit ({limit}): a "
+                    f"throttled or failing service keeps the invocation waiting until it times "
+                    f"out; use at most {limit} attempts (and let Lambda or the event source "
+                    f"retry the invocation).",
+                )
+
+    def _retry_options(self, call: Call) -> None:
+        for argument in call.arguments:
+            for option, value in argument.value.items:
+                if value.span is None:
+                    continue
+                forever = option == "forever" and value.literal is True
+                infinite = option in _JS_RETRY_COUNTS and (
+                    value.text in _JS_INFINITE
+                    or (isinstance(value.literal, float) and value.literal == float("inf"))
+                )
+                if forever or infinite:
+                    self._report(
+                        value.span.start,
+                        value.span.end,
+                        f"`{option}: {value.text}` makes `{call.name}` retry forever: a "
+                        f"persistent error keeps the call going until the function times "
+                        f"out; give it a finite `retries` (and a `maxRetryTime`).",
+                    )
+
+    # -- loops ----------------------------------------------------------------------------------
+    def _check_loop(self, loop: Node) -> None:
+        data = self.data
+        test = loop.child_by_field_name("condition")
+        if loop.type == "for_statement":
+            if test is not None and test.type == "expression_statement":
+                inner = js_kids(test)
+                test = inner[0] if inner else None
+            elif test is not None and test.type == "empty_statement":
+                test = None
+            if test is not None and not _js_always_true(test, data):
+                return  # `for (let i = 0; i < 3; i++)`: bounded by construction
+        if _js_always_true(test, data):
+            flags: set[str] = set()
+        elif test is None or _js_has_ordering(test) or self._bounded_by(test, set()):
+            return
+        else:
+            flags = _js_names_read(test, data)
+        scan = _JsLoopScan(data, flags)
+        body = loop.child_by_field_name("body")
+        scan.block(_js_statements(body), _END_OF_BODY)
+        retrying = scan.retrying_handlers()
+        if not retrying:
+            return
+        names = set(scan.counters)
+        for assigned, value in scan.assignments:
+            if self._reads_clock(value):
+                names.update(assigned)
+        if (test is not None and self._bounded_by(test, names)) or any(
+            self._bounded_by(check, names) for check in scan.checks
+        ):
+            return
+        if loop.type == "for_statement":
+            header = "for (;;)"
+        elif loop.type == "do_statement":
+            header = _shorten(f"do ... while {_js_code(test, data)}") if test else "do ... while"
+        else:
+            header = _shorten(f"while {_js_code(test, data)}") if test is not None else "while"
+        positions = self.module.positions
+        keyword = loop.children[0]
+        self._report(
+            positions.start(keyword),
+            positions.end(keyword),
+            f"`{header}` retries a failing call with no bound: its `catch` goes back to "
+            f"the loop with no attempt counter, deadline or "
+            f"`context.getRemainingTimeInMillis()` check, so a persistent error "
+            f"(throttling, a missing resource, bad input) loops until the function times "
+            f"out; count the attempts and rethrow after a few, or stop before the deadline.",
+        )
+
+    def _is_clock(self, call: Node) -> bool:
+        callee = _js_callee(call, self.data)
+        if callee.rpartition(".")[2] == _JS_REMAINING_TIME:
+            return True
+        return callee in _JS_CLOCKS
+
+    def _reads_clock(self, expression: Node) -> bool:
+        for node in _js_nodes(expression):
+            if node.type == "call_expression" and self._is_clock(node):
+                return True
+            if node.type == "new_expression" and _js_callee(node, self.data) == "Date":
+                return True
+        return False
+
+    def _bounded_by(self, test: Node, names: set[str]) -> bool:
+        """Does `test` read a clock, the remaining time, one of `names` or something named
+        like a bound (`MAX_RETRIES`, `deadline`)?"""
+        pending = [test]
+        data = self.data
+        while pending:
+            node = pending.pop()
+            kind = node.type
+            if kind == "call_expression":
+                if self._is_clock(node):
+                    return True
+                arguments = node.child_by_field_name("arguments")
+                pending.extend(js_kids(arguments) if arguments is not None else [])
+                callee = node.child_by_field_name("function")
+                if callee is not None and _js_strip(callee).type == "member_expression":
+                    target = _js_strip(callee).child_by_field_name("object")
+                    if target is not None:
+                        pending.append(target)
+            elif kind == "new_expression" and _js_callee(node, data) == "Date":
+                return True
+            elif kind in ("identifier", "member_expression", "this"):
+                dotted = _js_dotted(node, data)
+                if dotted is not None and (dotted in names or _bound_like(dotted)):
+                    return True
+                if kind == "member_expression":
+                    target = node.child_by_field_name("object")
+                    prop = node.child_by_field_name("property")
+                    if prop is not None and _bound_like(_js_text(prop, data)):
+                        return True
+                    if target is not None:
+                        pending.append(target)
+            elif kind not in _JS_FUNCTIONS:
+                pending.extend(node.named_children)
+        return False
+
+    # -- recursion ------------------------------------------------------------------------------
+    def _function_name(self, node: Node) -> tuple[str, bool] | None:
+        """The name a function calls itself by, and whether through `this`."""
+        data = self.data
+        name = node.child_by_field_name("name")
+        if node.type == "method_definition" and name is not None:
+            return _js_text(name, data), True
+        if node.type in ("function_declaration", "generator_function_declaration"):
+            return (_js_text(name, data), False) if name is not None else None
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+            if target is not None and target.type == "identifier":
+                return _js_text(target, data), False
+        if node.type == "function_expression" and name is not None:
+            return _js_text(name, data), False
+        return None
+
+    def _check_recursion(self, function: Node) -> None:
+        named = self._function_name(function)
+        if named is None:
+            return
+        name, method = named
+        data = self.data
+        body = function.child_by_field_name("body")
+        if body is None:
+            return
+        params = list(js_parameter_names(function, data)[0])
+        defaulted = self._defaulted(function)
+        tests: list[Node] = []
+        counters: set[str] = set()
+        handler_changes: set[str] = set()
+        calls: list[Node] = []
+        for node in _js_function_nodes(body):
+            kind = node.type
+            if kind in _JS_TESTED:
+                test = node.child_by_field_name("condition")
+                if test is not None:
+                    tests.append(test)
+            elif kind == "binary_expression":
+                operator = node.child_by_field_name("operator")
+                if operator is not None and operator.type in ("&&", "||", "??"):
+                    tests.append(node)
+            elif kind in ("update_expression", "augmented_assignment_expression"):
+                target = node.child_by_field_name(
+                    "argument" if kind == "update_expression" else "left"
+                )
+                if target is not None:
+                    counters.update(_js_target_names(target, data))
+                    if _in_catch(node, body):
+                        handler_changes.update(_js_target_names(target, data))
+            elif kind == "assignment_expression" and _in_catch(node, body):
+                target = node.child_by_field_name("left")
+                if target is not None:
+                    handler_changes.update(_js_target_names(target, data))
+            elif kind == "call_expression" and _in_catch(node, body):
+                callee = node.child_by_field_name("function")
+                if callee is None:
+                    continue
+                stripped = _js_strip(callee)
+                if method:
+                    target = stripped.child_by_field_name("object")
+                    prop = stripped.child_by_field_name("property")
+                    if (
+                        stripped.type == "member_expression"
+                        and target is not None
+                        and target.type == "this"
+                        and prop is not None
+                        and _js_text(prop, data) == name
+                    ):
+                        calls.append(node)
+                elif stripped.type == "identifier" and _js_text(stripped, data) == name:
+                    calls.append(node)
+        for call in calls:
+            arguments = self._recursive_arguments(call, params, defaulted, counters)
+            if arguments is None:
+                continue
+            grown, set_to_literal = arguments
+            names = {param for param, _ in grown} | set_to_literal | counters | handler_changes
+            if any(self._bounded_by(test, names) for test in tests):
+                continue
+            if grown:
+                shown = ", ".join(f"`{text}`" for _, text in grown)
+                tested = ", ".join(f"`{param}`" for param, _ in grown)
+                what = f"with {shown} but never tests {tested}"
+            elif set_to_literal:
+                reset = ", ".join(f"`{param}`" for param in sorted(set_to_literal))
+                what = f"with {reset} set again but never tests it"
+            else:
+                what = "with the same arguments and nothing bounds the recursion"
+            positions = self.module.positions
+            self._report(
+                positions.start(call),
+                positions.end(call),
+                f"`{name}()` calls itself from its `catch` {what} (no attempt limit, deadline "
+                f"or `context.getRemainingTimeInMillis()` check): a persistent error repeats "
+                f"the call until the function times out; pass an attempt count, test it and "
+                f"rethrow when it runs out.",
+            )
+
+    def _defaulted(self, function: Node) -> list[str]:
+        parameters = function.child_by_field_name("parameters")
+        found: list[str] = []
+        for parameter in js_kids(parameters) if parameters is not None else []:
+            if parameter.type == "assignment_pattern":
+                left = parameter.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    found.append(_js_text(left, self.data))
+            elif parameter.child_by_field_name("value") is not None:
+                pattern = parameter.child_by_field_name("pattern")
+                if pattern is not None and pattern.type == "identifier":
+                    found.append(_js_text(pattern, self.data))
+        return found
+
+    def _recursive_arguments(
+        self, call: Node, params: list[str], defaulted: list[str], counters: set[str]
+    ) -> tuple[list[tuple[str, str]], set[str]] | None:
+        """How a recursive call passes the parameters on: (counters grown, parameters
+        given a literal); None for other arguments (recursion over other data)."""
+        data = self.data
+        arguments = call.child_by_field_name("arguments")
+        found = js_kids(arguments) if arguments is not None else []
+        grown: list[tuple[str, str]] = []
+        set_to_literal: set[str] = set()
+        for index, argument in enumerate(found):
+            if argument.type == "spread_element":
+                return None
+            param = params[index] if index < len(params) else None
+            value = _js_strip(argument)
+            if value.type == "identifier" and _js_text(value, data) in params:
+                if param is not None and param != _js_text(value, data):
+                    return None
+                if _js_text(value, data) in counters:
+                    grown.append((_js_text(value, data), _js_code(value, data)))
+                continue
+            if value.type in ("number", "string", "true", "false", "null", "undefined"):
+                if param is not None:
+                    set_to_literal.add(param)
+                continue
+            if value.type == "binary_expression":
+                operator = value.child_by_field_name("operator")
+                sides = [value.child_by_field_name("left"), value.child_by_field_name("right")]
+                counted = [
+                    _js_text(side, data)
+                    for side in sides
+                    if side is not None
+                    and side.type == "identifier"
+                    and _js_text(side, data) in params
+                ]
+                numbers = [side for side in sides if side is not None and side.type == "number"]
+                if operator is not None and operator.type in _JS_COUNTING and counted and numbers:
+                    grown.append((counted[0], _js_code(value, data)))
+                    continue
+            return None
+        set_to_literal.update(name for name in defaulted if name not in params[: len(found)])
+        return grown, set_to_literal
+
+
+def _js_function_nodes(body: Node) -> Iterator[Node]:
+    """The nodes of a function's body, not entering nested functions."""
+    pending = list(reversed(body.named_children))
+    while pending:
+        node = pending.pop()
+        yield node
+        if node.type not in _JS_FUNCTIONS:
+            pending.extend(reversed(node.named_children))
+
+
+def _in_catch(node: Node, body: Node) -> bool:
+    """Is `node` inside a `catch` clause of the function whose body is `body`?"""
+    current = node.parent
+    while current is not None and current != body:
+        if current.type == "catch_clause":
+            return True
+        current = current.parent
+    return False
+
+
 class UnboundedRetryLoop(CodeRule):
     """
     ## What it does
@@ -856,6 +1715,20 @@ class UnboundedRetryLoop(CodeRule):
     has to leave on success and go round again on failure of the same call, a
     long-running worker or polling loop that logs a failure and moves on is not
     reported.
+
+
+    In JavaScript and TypeScript: `while (true)`, `while (1)`, `for (;;)`, `do { ... }
+    while (true)` and flag loops (`while (!sent)`) around a `try` that makes a call
+    (an SDK v3 `send`, `fetch`, axios) whose success leaves the loop and whose `catch`
+    goes back to it, with no attempt counter (`attempt++`, `attempts += 1`, a list of
+    errors), no deadline (`Date.now()`, `performance.now()`) and no
+    `context.getRemainingTimeInMillis()` check; a function that calls itself from its
+    `catch` with the same arguments or a counter it never tests; SDK v3 client options
+    `maxAttempts: N` and SDK v2 `maxRetries: N` (N + 1 attempts, also in
+    `AWS.config.update`) above `max-sdk-attempts`; and `p-retry`, `async-retry`,
+    `promise-retry`, `retry`, `axios-retry` and `exponential-backoff` told to retry
+    forever (`retries: Infinity`, `forever: true`). Their defaults are bounded and are
+    not reported.
 
     ## Why is this bad?
     A failure that does not go away by itself (a missing resource, bad input,
@@ -1170,6 +2043,72 @@ class UnboundedRetryLoop(CodeRule):
                 """
             ),
         ),
+        # JavaScript: a counter checked before going round, the time left, a polling
+        # loop that catches nothing, a bounded `for`.
+        Valid(
+            dedent(
+                """\
+                import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+
+                const ddb = new DynamoDBClient({ maxAttempts: 5 });
+                const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+                export const handler = async (event, context) => {
+                  let attempts = 0;
+                  while (true) {
+                    try {
+                      return await ddb.send(new GetItemCommand({ TableName: "t", Key: event.key }));
+                    } catch (error) {
+                      attempts += 1;
+                      if (attempts >= 5) throw error;
+                      await sleep(100 * attempts);
+                    }
+                  }
+                };
+
+                export const drainHandler = async (event, context) => {
+                  while (context.getRemainingTimeInMillis() > 5000) {
+                    try {
+                      return await fetch(event.url);
+                    } catch (error) {
+                      await sleep(1000);
+                    }
+                  }
+                  for (let attempt = 0; attempt < 3; attempt++) {
+                    const response = await fetch(event.url);
+                    if (response.ok) return response;
+                  }
+                  while (true) {
+                    const status = await fetch(event.statusUrl);
+                    if (status.ok) return status;
+                    await sleep(1000);
+                  }
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # TypeScript: recursion with a counter it tests; p-retry with its default bound.
+        Valid(
+            dedent(
+                """\
+                import pRetry from "p-retry";
+
+                async function fetchJson(url: string, attempt = 1): Promise<unknown> {
+                  try {
+                    return await (await fetch(url)).json();
+                  } catch (error) {
+                    if (attempt >= 3) throw error;
+                    return fetchJson(url, attempt + 1);
+                  }
+                }
+
+                export const handler = async (event: { url: string }) =>
+                  pRetry(() => fetchJson(event.url), { retries: 4 });
+                """
+            ),
+            filename="handler.ts",
+        ),
     )
     invalid = (
         Invalid(
@@ -1387,11 +2326,115 @@ class UnboundedRetryLoop(CodeRule):
             message="more than the `max-sdk-attempts` limit (4)",
             options={"max-sdk-attempts": 4},
         ),
+        # JavaScript: `while (true)` around an SDK v3 call whose `catch` only waits.
+        Invalid(
+            dedent(
+                """\
+                import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+
+                const ddb = new DynamoDBClient({});
+                const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+                export const handler = async (event) => {
+                  while (true) {
+                    try {
+                      return await ddb.send(new GetItemCommand({ TableName: "t", Key: event.key }));
+                    } catch (error) {
+                      await sleep(1000);
+                    }
+                  }
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=7,
+            column=3,
+            message="`while (true)` retries a failing call with no bound",
+        ),
+        # TypeScript: `for (;;)` that rethrows only some errors.
+        Invalid(
+            dedent(
+                """\
+                export const handler = async (event: { url: string }) => {
+                  for (;;) {
+                    try {
+                      const response = await fetch(event.url);
+                      if (response.ok) return response.json();
+                    } catch (error) {
+                      if ((error as Error).name !== "TimeoutError") throw error;
+                    }
+                  }
+                };
+                """
+            ),
+            filename="handler.ts",
+            line=2,
+            column=3,
+            message="`for (;;)` retries a failing call",
+        ),
+        # CommonJS: recursion from the `catch` with the same arguments.
+        Invalid(
+            dedent(
+                """\
+                const axios = require("axios");
+
+                async function notify(url, body) {
+                  try {
+                    return await axios.post(url, body, { timeout: 3000 });
+                  } catch (error) {
+                    return notify(url, body);
+                  }
+                }
+
+                exports.handler = async (event) => notify(event.hook, event.detail);
+                """
+            ),
+            filename="handler.js",
+            line=7,
+            column=12,
+            message="`notify()` calls itself from its `catch` with the same arguments",
+        ),
+        # SDK attempts above `max-sdk-attempts`, and a retry package told to go on forever.
+        Invalid(
+            dedent(
+                """\
+                import { S3Client } from "@aws-sdk/client-s3";
+
+                const s3 = new S3Client({ maxAttempts: 50 });
+                """
+            ),
+            filename="handler.mjs",
+            line=3,
+            column=40,
+            message="`maxAttempts: 50` lets the SDK try a call up to 50 times",
+        ),
+        Invalid(
+            dedent(
+                """\
+                import pRetry from "p-retry";
+
+                export const handler = async (event) =>
+                  pRetry(() => fetch(event.url), { retries: Infinity });
+                """
+            ),
+            filename="handler.mjs",
+            line=4,
+            column=45,
+            message="`retries: Infinity` makes `p-retry` retry forever",
+        ),
     )
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
         super().__init__(ctx)
         self._frames: list[_FunctionFrame] = []
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    def check_javascript(self, module: JavaScriptModule) -> list[Diagnostic]:
+        """`while (true)` / `for (;;)` / `do ... while (true)` and flag loops around a
+        `try` whose `catch` goes back to retry, recursion from a `catch`, SDK attempt
+        settings (`maxAttempts`, SDK v2 `maxRetries`) above `max-sdk-attempts`, and
+        retry packages told to retry forever."""
+        return _JavaScriptRetries(self, module).run()
 
     # -- retry libraries and botocore configurations ----------------------------
     def visit_Decorator(self, node: cst.Decorator) -> None:

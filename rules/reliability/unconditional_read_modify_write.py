@@ -4,14 +4,27 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from textwrap import dedent
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
+from slint.diagnostics import Location
+from slint.facts import Call, Value
+from slint.javascript.behaviour import kids as js_kids
+from slint.javascript.behaviour import pattern_names
+from slint.javascript.behaviour import string_value as js_string
+from slint.javascript.behaviour import strip as js_strip
 from slint.python.context import ASSIGNED, DEFINED, ModuleContext
 
 from .._support.dynamodb import update_actions
 from .._support.statements import inner_statements
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
 
 # -- DynamoDB update expressions ------------------------------------------------------------
 
@@ -146,6 +159,567 @@ class _Frame:
     values: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
 
 
+# -- JavaScript and TypeScript ---------------------------------------------------------------
+_JS_DYNAMODB_SERVICES = frozenset({"dynamodb", "dynamodb.Table"})
+_JS_FUNCTIONS = frozenset(
+    {
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+        "function_declaration",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
+# Statements whose body may run zero times or only in some cases.
+_JS_BRANCHES = frozenset(
+    {
+        "if_statement",
+        "else_clause",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "try_statement",
+        "catch_clause",
+        "switch_case",
+        "switch_default",
+        "ternary_expression",
+    }
+)
+# Methods that put their arguments into the object they are called on.
+_JS_MUTATORS = frozenset({"push", "unshift", "splice", "set", "add", "concat"})
+# Nodes whose value is not made of their children's values (types, functions).
+_JS_OPAQUE = frozenset(
+    {"type_annotation", "type_arguments", "type_parameters", "formal_parameters", *_JS_FUNCTIONS}
+)
+
+
+def _js_is_dynamodb(call: Call) -> bool:
+    receiver = call.receiver
+    return receiver is not None and receiver.service in _JS_DYNAMODB_SERVICES
+
+
+def _js_table(value: Value | None) -> str | None:
+    """What identifies a table name expression: the environment variable it reads, else
+    its text (`TABLE` and `process.env.TABLE` are the same when `TABLE` holds it)."""
+    if value is None:
+        return None
+    if value.env is not None:
+        return f"env:{value.env}"
+    if value.is_literal:
+        return f"literal:{value.literal}"
+    return f"text:{value.text}"
+
+
+def _js_static(value: Value, depth: int = 0) -> Static | None:
+    """What is known of a key attribute's value: all of it, or a prefix (`ORDER#${id}`);
+    the low-level client's `{ S: value }` is its value."""
+    if depth > _MAX_HOPS:
+        return None
+    if value.is_literal and value.literal is not None:
+        return (str(value.literal), True)
+    if len(value.items) == 1 and value.items[0][0] in _SCALAR_TYPES:
+        return _js_static(value.items[0][1], depth + 1)
+    if value.prefix:
+        return (value.prefix, False)
+    return None
+
+
+def _js_key_statics(value: Value | None) -> dict[str, Static | None]:
+    if value is None:
+        return {}
+    return {name: _js_static(item) for name, item in value.items if name != "**"}
+
+
+@dataclass
+class _JsRead:
+    call: Call
+    key: str  # the function it runs in
+    table: str | None
+    attributes: dict[str, Static | None]
+
+
+@dataclass
+class _JsFrame:
+    taint: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Name -> the expression it was last given (an object literal the write reads).
+    values: dict[str, Node] = field(default_factory=dict)
+    parent: _JsFrame | None = None
+
+    def lookup(self, name: str) -> frozenset[int]:
+        frame: _JsFrame | None = self
+        while frame is not None:
+            if name in frame.taint:
+                return frame.taint[name]
+            frame = frame.parent
+        return frozenset()
+
+    def value(self, name: str) -> Node | None:
+        frame: _JsFrame | None = self
+        while frame is not None:
+            if name in frame.values:
+                return frame.values[name]
+            frame = frame.parent
+        return None
+
+
+class _JavaScriptReadModifyWrite:
+    """One post-order walk over a module: the data of each DynamoDB read (the facts say
+    which calls read and write, with their inputs, and which function runs them) is
+    followed through names, destructuring, in-place changes and loops to the writes of
+    the same function."""
+
+    def __init__(self, rule: UnconditionalReadModifyWrite, module: JavaScriptModule) -> None:
+        self.rule = rule
+        self.module = module
+        self.data = module.data
+        self.calls: dict[tuple[Location, Location], tuple[str, Call]] = {}
+        for key, function in module.facts.functions.items():
+            for call in function.behaviour.calls:
+                if call.method in ("get_item", *_WRITES) and _js_is_dynamodb(call):
+                    self.calls[(call.span.start, call.span.end)] = (key, call)
+        self.reads: list[_JsRead] = []
+        self.taint: dict[int, frozenset[int]] = {}
+        self.found: list[PendingDiagnostic] = []
+
+    def run(self) -> list[PendingDiagnostic]:
+        if not any(call.method == "get_item" for _, call in self.calls.values()):
+            return []
+        positions = self.module.positions
+        stack: list[tuple[Node, _JsFrame, bool]] = [(self.module.tree.root_node, _JsFrame(), False)]
+        while stack:
+            node, frame, leaving = stack.pop()
+            kind = node.type
+            if not leaving:
+                if kind in _JS_FUNCTIONS and not self._is_callback(node):
+                    frame = _JsFrame(parent=frame)
+                stack.append((node, frame, True))
+                stack.extend((child, frame, False) for child in reversed(node.named_children))
+                continue
+            taint: frozenset[int] = frozenset()
+            if kind not in _JS_OPAQUE:
+                for child in node.named_children:
+                    carried = self.taint.get(child.id)
+                    if carried:
+                        taint = taint | carried if taint else carried
+            if kind in ("identifier", "shorthand_property_identifier"):
+                taint = frame.lookup(_js_text(node, self.data))
+            elif kind == "call_expression":
+                found = self.calls.get((positions.start(node), positions.end(node)))
+                if found is not None:
+                    taint = self._dynamodb_call(node, frame, found, taint)
+                self._mutation(node, frame)
+            elif kind == "variable_declarator":
+                self._declarator(node, frame)
+            elif kind in ("assignment_expression", "augmented_assignment_expression"):
+                self._assignment(node, frame)
+            if taint:
+                self.taint[node.id] = taint
+            parent = node.parent
+            if (
+                parent is not None
+                and parent.type == "for_in_statement"
+                and parent.child_by_field_name("right") == node
+            ):
+                # `for (const line of item.lines)`: bound before the body runs.
+                left = parent.child_by_field_name("left")
+                if left is not None:
+                    self._bind(left, taint, frame, parent, replace_taint=True)
+        return self.found
+
+    @staticmethod
+    def _is_callback(function: Node) -> bool:
+        """A function passed to a call runs as part of the function that passes it."""
+        parent = function.parent
+        return parent is not None and parent.type == "arguments"
+
+    def _of(self, node: Node | None) -> frozenset[int]:
+        return self.taint.get(node.id, frozenset()) if node is not None else frozenset()
+
+    # -- data flow -----------------------------------------------------------------------
+    def _declarator(self, node: Node, frame: _JsFrame) -> None:
+        target = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if target is None or value is None:
+            return
+        self._bind(target, self._of(value), frame, node, replace_taint=True)
+        if target.type == "identifier":
+            frame.values[_js_text(target, self.data)] = js_strip(value)
+
+    def _assignment(self, node: Node, frame: _JsFrame) -> None:
+        target = node.child_by_field_name("left")
+        value = node.child_by_field_name("right")
+        if target is None or value is None:
+            return
+        target = js_strip(target)
+        sources = self._of(value)
+        if node.type == "augmented_assignment_expression" or target.type in (
+            "member_expression",
+            "subscript_expression",
+        ):
+            # `item.count += 1`, `item.status = "paid"`: the object now holds both.
+            root = _js_root(target)
+            if root is not None and sources:
+                name = _js_text(root, self.data)
+                frame.taint[name] = frame.lookup(name) | sources
+            return
+        self._bind(target, sources, frame, node, replace_taint=True)
+        if target.type == "identifier":
+            frame.values[_js_text(target, self.data)] = js_strip(value)
+
+    def _bind(
+        self,
+        target: Node,
+        sources: frozenset[int],
+        frame: _JsFrame,
+        owner: Node,
+        *,
+        replace_taint: bool,
+    ) -> None:
+        if target.type == "identifier":
+            names = [_js_text(target, self.data)]
+        elif target.type in ("object_pattern", "array_pattern"):
+            names = pattern_names(target, self.data)
+        elif target.type in ("lexical_declaration", "variable_declaration"):
+            # `for (const item of items)` in the JavaScript grammar.
+            declarators = [d for d in js_kids(target) if d.type == "variable_declarator"]
+            names = []
+            for declarator in declarators:
+                declared = declarator.child_by_field_name("name")
+                if declared is not None:
+                    names.extend(pattern_names(declared, self.data))
+        else:
+            return
+        branch = _in_branch(owner)
+        for name in names:
+            previous = frame.lookup(name) if branch or not replace_taint else frozenset()
+            combined = sources | previous
+            if combined:
+                frame.taint[name] = combined
+            elif name in frame.taint:
+                del frame.taint[name]
+            else:
+                frame.taint[name] = frozenset()  # hides an outer name of the same spelling
+
+    def _mutation(self, node: Node, frame: _JsFrame) -> None:
+        """`lines.push(item.x)`, `Object.assign(order, item)`: the object holds the data."""
+        callee = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        if callee is None or arguments is None:
+            return
+        callee = js_strip(callee)
+        found = js_kids(arguments)
+        sources = frozenset().union(*(self._of(argument) for argument in found))
+        if not sources:
+            return
+        target: Node | None = None
+        if callee.type == "member_expression":
+            prop = callee.child_by_field_name("property")
+            method = _js_text(prop, self.data) if prop is not None else ""
+            if method in _JS_MUTATORS:
+                target = callee.child_by_field_name("object")
+            elif _js_text(callee, self.data) == "Object.assign" and found:
+                target = found[0]
+        root = _js_root(js_strip(target)) if target is not None else None
+        if root is not None:
+            name = _js_text(root, self.data)
+            frame.taint[name] = frame.lookup(name) | sources
+
+    # -- reads and writes ----------------------------------------------------------------
+    def _dynamodb_call(
+        self, node: Node, frame: _JsFrame, found: tuple[str, Call], taint: frozenset[int]
+    ) -> frozenset[int]:
+        key, call = found
+        if call.method == "get_item":
+            self.reads.append(
+                _JsRead(
+                    call,
+                    key,
+                    _js_table(call.argument("TableName")),
+                    _js_key_statics(call.argument("Key")),
+                )
+            )
+            return frozenset({len(self.reads) - 1})
+        if not call.once:
+            self._write(node, frame, key, call)
+        return taint
+
+    def _input(self, node: Node, frame: _JsFrame) -> Node | None:
+        """The input object literal of an SDK call: `send(new PutCommand({...}))`,
+        `put({...})`, or the literal a name holds (`const params = {...}`)."""
+        arguments = node.child_by_field_name("arguments")
+        found = js_kids(arguments) if arguments is not None else []
+        if not found:
+            return None
+        value = js_strip(found[0])
+        if value.type == "new_expression":
+            inner = value.child_by_field_name("arguments")
+            inner_found = js_kids(inner) if inner is not None else []
+            if not inner_found:
+                return None
+            value = js_strip(inner_found[0])
+        if value.type == "identifier":
+            held = frame.value(_js_text(value, self.data))
+            return held if held is not None and held.type == "object" else value
+        return value
+
+    def _property(self, literal: Node, name: str) -> Node | None:
+        for child in js_kids(literal):
+            if child.type == "pair":
+                key = child.child_by_field_name("key")
+                if key is not None and _js_key_name(key, self.data) == name:
+                    return child.child_by_field_name("value")
+            elif (
+                child.type == "shorthand_property_identifier" and _js_text(child, self.data) == name
+            ):
+                return child
+        return None
+
+    def _spread(self, literal: Node) -> frozenset[int]:
+        return frozenset().union(
+            *(self._of(child) for child in js_kids(literal) if child.type == "spread_element")
+        )
+
+    def _write(self, node: Node, frame: _JsFrame, key: str, call: Call) -> None:
+        if call.has_unpacked_keywords or call.has_keyword("Expected"):
+            return
+        if call.has_keyword("ConditionExpression"):
+            return
+        literal = self._input(node, frame)
+        if literal is None:
+            return
+        whole = literal.type != "object"
+        sources: frozenset[int] = frozenset()
+        tables: set[str | None] = {_js_table(call.argument("TableName"))}
+        reads = [i for i, read in enumerate(self.reads) if read.key == key]
+        if not reads:
+            return
+        if call.method == "put_item":
+            item = self._of(literal) if whole else None
+            if item is None:
+                value = self._property(literal, "Item")
+                sources = self._item_sources(value, reads, call) | self._spread(literal)
+            else:
+                sources = item
+        elif call.method == "update_item":
+            sources = self._update_sources(literal, whole, call)
+        elif call.method == "transact_write_items":
+            transaction = self._transaction(literal, whole)
+            if transaction is None:
+                return
+            sources, tables = transaction
+        fed = [
+            index
+            for index in reads
+            if index in sources
+            and self.reads[index].table in tables
+            and self.reads[index].table is not None
+            and not self._other_item(self.reads[index], call)
+        ]
+        if fed:
+            self._report(call, self.reads[max(fed)].call, key)
+
+    def _item_sources(self, value: Node | None, reads: list[int], call: Call) -> frozenset[int]:
+        """What reaches a put's `Item`: for an object literal, its attributes but the
+        item's key attributes (those of the reads' `Key`)."""
+        if value is None:
+            return frozenset()
+        value = js_strip(value)
+        if value.type != "object":
+            return self._of(value)
+        key_names = {name for index in reads for name in self.reads[index].attributes}
+        sources: frozenset[int] = self._spread(value)
+        for child in js_kids(value):
+            if child.type == "pair":
+                name_node = child.child_by_field_name("key")
+                if name_node is not None and _js_key_name(name_node, self.data) in key_names:
+                    continue
+                sources |= self._of(child.child_by_field_name("value"))
+            elif (
+                child.type == "shorthand_property_identifier"
+                and _js_text(child, self.data) not in key_names
+            ):
+                sources |= self._of(child)
+        return sources
+
+    def _update_sources(self, literal: Node, whole: bool, call: Call) -> frozenset[int]:
+        """What reaches the values that the plain `SET a = :v` actions store."""
+        expression = call.argument("UpdateExpression")
+        text = expression.literal if expression is not None and expression.is_literal else None
+        if not isinstance(text, str) and not whole:
+            node = self._property(literal, "UpdateExpression")
+            text = _js_update_text(node, self.data) if node is not None else None
+        if not isinstance(text, str):
+            return frozenset()
+        placeholders = plain_set_placeholders(text)
+        if not placeholders:
+            return frozenset()  # atomic, or unreadable
+        if whole:
+            return self._of(literal)
+        values = self._property(literal, "ExpressionAttributeValues")
+        if values is None:
+            return frozenset()
+        values = js_strip(values)
+        if values.type != "object":
+            return self._of(values)
+        dynamic = any(DYNAMIC in placeholder for placeholder in placeholders)
+        sources = self._spread(values)
+        for child in js_kids(values):
+            if child.type != "pair":
+                continue
+            name_node = child.child_by_field_name("key")
+            name = _js_key_name(name_node, self.data) if name_node is not None else None
+            if dynamic or name in placeholders:
+                sources |= self._of(child.child_by_field_name("value"))
+        return sources
+
+    def _transaction(
+        self, literal: Node, whole: bool
+    ) -> tuple[frozenset[int], set[str | None]] | None:
+        """(what reaches the actions, the tables written by Put or plain-SET Update
+        actions) of a transaction without any condition; None when it has one or its
+        actions are not written out."""
+        if whole:
+            return None
+        items = self._property(literal, "TransactItems")
+        if items is None or js_strip(items).type != "array":
+            return None
+        tables: set[str | None] = set()
+        for entry in js_kids(js_strip(items)):
+            entry = js_strip(entry)
+            if entry.type != "object":
+                return None
+            for action in js_kids(entry):
+                if action.type != "pair":
+                    return None
+                name_node = action.child_by_field_name("key")
+                body = action.child_by_field_name("value")
+                kind = _js_key_name(name_node, self.data) if name_node is not None else None
+                if kind == "ConditionCheck" or body is None or js_strip(body).type != "object":
+                    return None
+                body = js_strip(body)
+                if self._property(body, "ConditionExpression") is not None:
+                    return None
+                table = self._property(body, "TableName")
+                if kind not in ("Put", "Update") or table is None:
+                    continue
+                if kind == "Update":
+                    update = self._property(body, "UpdateExpression")
+                    text = _js_update_text(update, self.data) if update is not None else None
+                    if not (text is not None and plain_set_placeholders(text)):
+                        continue
+                tables.add(self._table_text(table))
+        return self._of(items), tables
+
+    def _table_text(self, node: Node) -> str:
+        """A table name written in a transaction, identified as `_js_table` does."""
+        node = js_strip(node)
+        literal = js_literal(node, self.data)
+        if literal is not None:
+            return f"literal:{literal}"
+        text = " ".join(_js_text(node, self.data).split())
+        if text.startswith("process.env."):
+            return f"env:{text[len('process.env.') :]}"
+        for read in self.reads:
+            argument = read.call.argument("TableName")
+            if argument is not None and argument.text == text and read.table is not None:
+                return read.table
+        return f"text:{text}"
+
+    @staticmethod
+    def _other_item(read: _JsRead, call: Call) -> bool:
+        """The write's item is certainly another one: its key attributes (`Key`, or for a
+        put those of its `Item`) differ from the read's (`SK: "NAME#"` read, `SK: "TS#" +
+        stamp` written)."""
+        written = call.argument("Key") or call.argument("Item")
+        return _different_items(read.attributes, _js_key_statics(written))
+
+    def _report(self, write: Call, read: Call, key: str) -> None:
+        written = write.display or f"{write.method}"
+        reader = read.display or "get_item"
+        diagnostic = self.rule.make_diagnostic(
+            self.module.path,
+            write.span.start,
+            write.span.end,
+            f"`{written}` without a `ConditionExpression` writes back data that `{reader}` "
+            f"reads at line {read.span.start.row}: a concurrent invocation's change in "
+            "between is silently lost (check a version attribute)",
+        )
+        self.found.append(PendingDiagnostic(key, diagnostic))
+
+
+def _js_text(node: Node, data: bytes) -> str:
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _js_root(node: Node) -> Node | None:
+    """The name an access chain starts from (`order` of `order.lines[0].qty`)."""
+    while node.type in ("member_expression", "subscript_expression"):
+        inner = node.child_by_field_name("object")
+        if inner is None:
+            return None
+        node = js_strip(inner)
+    return node if node.type == "identifier" else None
+
+
+def _js_key_name(node: Node, data: bytes) -> str:
+    if node.type == "string":
+        return js_string(node, data)
+    return _js_text(node, data)
+
+
+def js_literal(node: Node, data: bytes) -> str | None:
+    """A string literal's text (also a template literal without `${}`)."""
+    node = js_strip(node)
+    if node.type == "string":
+        return js_string(node, data)
+    if node.type == "template_string" and not any(
+        child.type == "template_substitution" for child in node.named_children
+    ):
+        return js_string(node, data)
+    return None
+
+
+def _js_update_text(node: Node, data: bytes, depth: int = 0) -> str | None:
+    """The text of an UpdateExpression written as a literal, a template literal (its
+    `${}` parts as DYNAMIC) or a `+` of them."""
+    if depth > _MAX_HOPS:
+        return None
+    node = js_strip(node)
+    if node.type == "string":
+        return js_string(node, data)
+    if node.type == "template_string":
+        parts: list[str] = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                parts.append(DYNAMIC)
+            else:
+                parts.append(_js_text(child, data))
+        return "".join(parts)
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if operator is None or operator.type != "+" or left is None or right is None:
+            return None
+        first = _js_update_text(left, data, depth + 1)
+        second = _js_update_text(right, data, depth + 1)
+        return first + second if first is not None and second is not None else None
+    return None
+
+
+def _in_branch(node: Node) -> bool:
+    """Is `node` inside a branch (an `if`, a loop, a `try`) of its function?"""
+    current = node.parent
+    while current is not None and current.type not in _JS_FUNCTIONS:
+        if current.type in _JS_BRANCHES:
+            return True
+        current = current.parent
+    return False
+
+
 class UnconditionalReadModifyWrite(CodeRule):
     """
     ## What it does
@@ -200,6 +774,19 @@ class UnconditionalReadModifyWrite(CodeRule):
       `sk=f"ORDER#{id}"` written, in a single-table design);
     - reads and writes in different functions (each function is checked on its own),
       and `batch_writer()` writes (they cannot carry conditions at all).
+
+
+    In JavaScript and TypeScript the same reads and writes go through SDK v3 commands
+    (`GetItemCommand`, `PutItemCommand`, `UpdateItemCommand`, `TransactWriteItemsCommand`
+    of `@aws-sdk/client-dynamodb`; `GetCommand`, `PutCommand`, `UpdateCommand`,
+    `TransactWriteCommand` of `@aws-sdk/lib-dynamodb`) and the SDK v2 `DocumentClient`
+    (`get`, `put`, `update`, `transactWrite`) and `DynamoDB` methods. Same table means
+    the same `TableName` (a name and the `process.env` variable it holds are the same).
+    The read's data is followed through names, destructuring (`const { Item } = await
+    ...`), in-place changes (`item.status = "paid"`, `lines.push(...)`,
+    `Object.assign`), spreads (`{ ...item, status }`), `for...of` loops and callbacks;
+    the write's input may be an object literal or a name holding one (`const params =
+    {...}`). The finding is on the write call and names the read's line.
 
     ## Why is this bad?
     Lambda runs invocations concurrently, and SQS, streams and retries make two
@@ -377,6 +964,109 @@ class UnconditionalReadModifyWrite(CodeRule):
                 """
             ),
         ),
+        # JavaScript: the version check; an atomic update; a read that only decides.
+        Valid(
+            dedent(
+                """\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import {
+                  DynamoDBDocumentClient,
+                  GetCommand,
+                  PutCommand,
+                  UpdateCommand,
+                } from "@aws-sdk/lib-dynamodb";
+
+                const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+                const TABLE = process.env.CARTS_TABLE;
+
+                export const handler = async (event) => {
+                  const { Item: cart } = await doc.send(
+                    new GetCommand({ TableName: TABLE, Key: { id: event.cartId } }),
+                  );
+                  if (event.visit) {
+                    return doc.send(
+                      new UpdateCommand({
+                        TableName: TABLE,
+                        Key: { id: event.cartId },
+                        UpdateExpression: "SET visits = visits + :step",
+                        ExpressionAttributeValues: { ":step": cart.featured ? 2 : 1 },
+                      }),
+                    );
+                  }
+                  const expected = cart.version;
+                  cart.lines.push(event.line);
+                  await doc.send(
+                    new PutCommand({
+                      TableName: TABLE,
+                      Item: { ...cart, version: expected + 1 },
+                      ConditionExpression: "version = :expected",
+                      ExpressionAttributeValues: { ":expected": expected },
+                    }),
+                  );
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # TypeScript: a duplicate check, then a conditional put of the event's data.
+        Valid(
+            dedent(
+                """\
+                import {
+                  DynamoDBClient,
+                  GetItemCommand,
+                  PutItemCommand,
+                } from "@aws-sdk/client-dynamodb";
+
+                const client = new DynamoDBClient({});
+
+                export const handler = async (event: { id: string; amount: string }) => {
+                  const seen = await client.send(
+                    new GetItemCommand({ TableName: "payments", Key: { id: { S: event.id } } }),
+                  );
+                  if (seen.Item) {
+                    return { duplicate: true };
+                  }
+                  await client.send(
+                    new PutItemCommand({
+                      TableName: "payments",
+                      Item: { id: { S: event.id }, amount: { N: event.amount } },
+                      ConditionExpression: "attribute_not_exists(id)",
+                    }),
+                  );
+                  return { duplicate: false };
+                };
+                """
+            ),
+            filename="handler.ts",
+        ),
+        # CommonJS, SDK v2: read one table, write another; another item of the same table.
+        Valid(
+            dedent(
+                """\
+                const AWS = require("aws-sdk");
+
+                const db = new AWS.DynamoDB.DocumentClient();
+
+                exports.handler = async (event) => {
+                  const user = await db
+                    .get({ TableName: "users", Key: { id: event.id } })
+                    .promise();
+                  await db.put({ TableName: "audit", Item: user.Item }).promise();
+                  const profile = await db
+                    .get({ TableName: "app", Key: { pk: event.id, sk: "PROFILE" } })
+                    .promise();
+                  await db
+                    .put({
+                      TableName: "app",
+                      Item: { pk: event.id, sk: `LOGIN#${Date.now()}`, name: profile.Item.name },
+                    })
+                    .promise();
+                };
+                """
+            ),
+            filename="handler.js",
+        ),
     )
     invalid = (
         # The visitor counter: two concurrent invocations both write count + 1.
@@ -455,15 +1145,99 @@ class UnconditionalReadModifyWrite(CodeRule):
             column=21,
             message="reads at line 9",
         ),
+        # JavaScript: lib-dynamodb, the item changed in place and put back.
+        Invalid(
+            dedent(
+                """\
+                import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+                import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+                import { PutCommand } from "@aws-sdk/lib-dynamodb";
+
+                const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+                const TABLE = process.env.CARTS_TABLE;
+
+                export const handler = async (event) => {
+                  const key = { id: event.cartId };
+                  const { Item } = await doc.send(new GetCommand({ TableName: TABLE, Key: key }));
+                  Item.lines.push(event.line);
+                  await doc.send(new PutCommand({ TableName: TABLE, Item }));
+                };
+                """
+            ),
+            filename="handler.mjs",
+            line=12,
+            column=9,
+            message="`doc.send(new PutCommand(...))` without a `ConditionExpression` writes back "
+            "data that `doc.send(new GetCommand(...))` reads at line 10",
+        ),
+        # TypeScript: a plain SET of a value computed from the read, through the client.
+        Invalid(
+            dedent(
+                """\
+                import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+                import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+                const client = new DynamoDBClient({});
+                const TABLE = process.env.ACCOUNTS_TABLE;
+
+                export const handler = async (event: { account: string; amount: number }) => {
+                  const key = { id: { S: event.account } };
+                  const res = await client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
+                  const balance = Number(res.Item?.balance.N) - event.amount;
+                  await client.send(
+                    new UpdateItemCommand({
+                      TableName: process.env.ACCOUNTS_TABLE,
+                      Key: key,
+                      UpdateExpression: "SET balance = :balance",
+                      ExpressionAttributeValues: { ":balance": { N: String(balance) } },
+                    }),
+                  );
+                };
+                """
+            ),
+            filename="handler.ts",
+            line=10,
+            column=9,
+            message="`client.send(new UpdateItemCommand(...))`",
+        ),
+        # CommonJS, SDK v2 DocumentClient, through a params object.
+        Invalid(
+            dedent(
+                """\
+                const AWS = require("aws-sdk");
+
+                const db = new AWS.DynamoDB.DocumentClient();
+
+                exports.handler = async (event) => {
+                  const { Item: order } = await db
+                    .get({ TableName: "orders", Key: { id: event.id } })
+                    .promise();
+                  order.status = "shipped";
+                  const params = { TableName: "orders", Item: order };
+                  await db.put(params).promise();
+                };
+                """
+            ),
+            filename="handler.js",
+            line=11,
+            column=9,
+            message="reads at line 6",
+        ),
     )
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | None = None) -> None:
         super().__init__(ctx)
         self._module_values: dict[str, cst.BaseExpression] = {}
         self._frames: list[_Frame] = []
         self._flows: list[_Flow] = []
         # Nodes of closed flows: their variables were counted when they closed.
         self._counted: set[int] = set()
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    def check_javascript(self, module: JavaScriptModule) -> list[PendingDiagnostic]:
+        """The same reads and writes through SDK v3 commands (`GetItemCommand`,
+        lib-dynamodb `GetCommand`/`PutCommand`/`UpdateCommand`/`TransactWriteCommand`)
+        and the SDK v2 `DocumentClient` / `DynamoDB` methods, as the facts name them."""
+        return _JavaScriptReadModifyWrite(self, module).run()
 
     # -- module-level names -------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:

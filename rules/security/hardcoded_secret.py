@@ -14,11 +14,16 @@ from slint.api import CodeRule, ConfigRule, FixKind, Invalid, Severity, Valid
 from slint.app.edits import text_between
 from slint.app.model import App, Setting
 from slint.diagnostics import Diagnostic, Location
+from slint.javascript.behaviour import kids, strip
+from slint.javascript.behaviour import string_value as js_string_value
 from slint.settings import Settings
 
 from .._support.report import by_place, of_functions, setting_place
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
     from slint.python.context import ModuleContext
 
 # -- names ------------------------------------------------------------------------------
@@ -346,7 +351,9 @@ def literal_text(raw: str, value: Any) -> str | None:
 # `"guest"` are local defaults far more often than leaked credentials.
 MIN_CODE_SECRET = 6
 _TEMPLATE = re.compile(r"\{[^{}]*\}|%[-#0 +]*\d*(?:\.\d+)?[sdrifx]|%\(\w+\)|\$\w|^\$")
-_LABEL = re.compile(r"[a-z]+(?:_[a-z]+)*|[A-Z]+(?:_[A-Z]+)*")
+# A state or a label: lowercase words joined by `_` (`not_set`), or two or three joined by
+# `-` (`sensitive-data`: a slug, where a passphrase of words has more of them).
+_LABEL = re.compile(r"[a-z]+(?:_[a-z]+)*|[a-z]+(?:-[a-z]+){1,2}|[A-Z]+(?:_[A-Z]+)*")
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 # An IAM action or action pattern (`s3:GetObject`, `kms:Decrypt*`, `secretsmanager:*`),
 # maybe in Markdown backticks; actions are PascalCase, so `admin:hunter2` stays a secret.
@@ -499,6 +506,290 @@ FAKE_AWS_KEY_ID = "AK" + "IA2E0A8F3B244C9986"
 FAKE_AWS_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG" + "/bPxRfiCYzQ8a7bKm2P"
 
 
+# -- JavaScript and TypeScript ---------------------------------------------------------------
+_JS_CODE_FIX = (
+    "read it at run time from Secrets Manager or SSM Parameter Store (Powertools "
+    "`getSecret(...)` from `@aws-lambda-powertools/parameters/secrets`), or from an "
+    "environment variable that references one (`${ssm:...}`, `{{resolve:...}}`)"
+)
+# `jsonwebtoken`'s calls whose second argument signs or checks a token.
+_JS_JWT_CALLS = frozenset({"jsonwebtoken.sign", "jsonwebtoken.verify"})
+_JS_TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "__mocks__", "spec", "e2e"})
+_JS_TEST_NAME = re.compile(r"\.(test|spec|e2e)\.[cm]?[jt]sx?$")
+_JS_PARAMETERS = frozenset({"required_parameter", "optional_parameter"})
+_JS_FIELDS = frozenset({"public_field_definition", "field_definition"})
+
+
+def js_in_tests(path: str) -> bool:
+    """A test module: under `test`/`tests`/`__tests__`, or `*.test.js`, `*.spec.ts`."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if not parts:
+        return False
+    return any(part in _JS_TEST_FOLDERS for part in parts[:-1]) or bool(
+        _JS_TEST_NAME.search(parts[-1])
+    )
+
+
+def js_literal(node: Node, data: bytes) -> str | None:
+    """The text of a string literal, a template literal without `${}`, or a `+` of
+    them (through parentheses and `as const`); None for anything else."""
+    node = strip(node)
+    if node.type == "string":
+        return js_string_value(node, data)
+    if node.type == "template_string":
+        if any(child.type == "template_substitution" for child in node.named_children):
+            return None
+        return js_string_value(node, data)
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if operator is None or operator.type != "+" or left is None or right is None:
+            return None
+        first, second = js_literal(left, data), js_literal(right, data)
+        return first + second if first is not None and second is not None else None
+    return None
+
+
+def _js_name(node: Node | None, data: bytes) -> str | None:
+    """The name a target or key gives a value: `x`, `this.x`, `env["X"]`, `"x-api-key"`."""
+    if node is None:
+        return None
+    node = strip(node)
+    kind = node.type
+    if kind in (
+        "identifier",
+        "property_identifier",
+        "private_property_identifier",
+        "shorthand_property_identifier_pattern",
+    ):
+        return data[node.start_byte : node.end_byte].decode("utf-8", "replace").lstrip("#")
+    if kind == "string":
+        return js_string_value(node, data)
+    if kind == "member_expression":
+        return _js_name(node.child_by_field_name("property"), data)
+    if kind == "subscript_expression":
+        index = node.child_by_field_name("index")
+        return js_literal(index, data) if index is not None else None
+    if kind == "computed_property_name":
+        inner = kids(node)
+        return js_literal(inner[0], data) if inner else None
+    return None
+
+
+@dataclass
+class _JsWritten:
+    """A string literal written under a name in JavaScript."""
+
+    name: str
+    node: Node
+    value: str
+    block: int | None = None  # the statement block it is declared in (pairs are judged there)
+
+
+class _JavaScriptSecrets:
+    """One module's literals: those given names (declarations, assignments, object keys,
+    parameter defaults, class fields), judged by name and format, and every other
+    literal by its format alone."""
+
+    def __init__(self, rule: HardcodedSecret, module: JavaScriptModule) -> None:
+        self.rule = rule
+        self.module = module
+        self.data = module.data
+        self.in_tests = js_in_tests(module.path)
+        self.judged: set[int] = set()
+        self.blocks: dict[int, list[_JsWritten]] = {}
+        self.found: list[Diagnostic] = []
+        self.imports = module.facts.imports
+
+    def run(self) -> list[Diagnostic]:
+        strings: list[Node] = []
+        pending = [self.module.tree.root_node]
+        while pending:
+            node = pending.pop()
+            kind = node.type
+            if kind in ("string", "template_string") and node.is_named:
+                strings.append(node)
+            elif kind == "variable_declarator":
+                self._named(node, "name", "value", in_block=True)
+            elif kind == "assignment_expression":
+                self._named(node, "left", "right", in_block=True)
+            elif kind in _JS_FIELDS:
+                # TypeScript names the field's name `name`, JavaScript `property`.
+                target = "name" if kind == "public_field_definition" else "property"
+                self._named(node, target, "value", in_block=False)
+            elif kind in _JS_PARAMETERS:
+                self._named(node, "pattern", "value", in_block=False)
+            elif kind == "assignment_pattern":
+                self._named(node, "left", "right", in_block=False)
+            elif kind == "object":
+                self._object(node)
+            elif kind in ("call_expression", "new_expression"):
+                self._call(node)
+            pending.extend(reversed(node.named_children))
+        for written in self.blocks.values():
+            fake = fake_pairs((item.name, item.value) for item in written)
+            for item in written:
+                if item.name not in fake:
+                    self._judge(item)
+        for node in strings:
+            self._format_anywhere(node)
+        return self.found
+
+    def _named(self, node: Node, target: str, value_field: str, *, in_block: bool) -> None:
+        value_node = node.child_by_field_name(value_field)
+        if value_node is None:
+            return
+        value = js_literal(value_node, self.data)
+        name = _js_name(node.child_by_field_name(target), self.data)
+        if value is None or name is None:
+            return
+        self._mark(value_node)
+        written = _JsWritten(name, value_node, value)
+        if in_block and pair_half(name) is not None:
+            block = _enclosing_block(node)
+            if block is not None:
+                written.block = block.id
+                self.blocks.setdefault(block.id, []).append(written)
+                return
+        self._judge(written)
+
+    def _mark(self, node: Node) -> None:
+        """The literal (and the pieces of a `+` of literals) is judged under its name."""
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            self.judged.add(current.id)
+            pending.extend(current.named_children)
+
+    def _object(self, node: Node) -> None:
+        written: list[_JsWritten] = []
+        for pair in kids(node):
+            if pair.type != "pair":
+                continue
+            value_node = pair.child_by_field_name("value")
+            name = _js_name(pair.child_by_field_name("key"), self.data)
+            value = js_literal(value_node, self.data) if value_node is not None else None
+            if value_node is not None and value is not None and name is not None:
+                written.append(_JsWritten(name, value_node, value))
+        if not written:
+            return
+        fake = fake_pairs((item.name, item.value) for item in written)
+        for item in written:
+            self._mark(item.node)
+            if item.name not in fake:
+                self._judge(item)
+
+    def _call(self, node: Node) -> None:
+        arguments = node.child_by_field_name("arguments")
+        found = kids(arguments) if arguments is not None else []
+        positional = [
+            (argument, value)
+            for argument in found
+            if (value := js_literal(argument, self.data)) is not None
+        ]
+        if not positional:
+            return
+        callee = node.child_by_field_name("function")
+        if callee is not None and self._qualified(callee) in _JS_JWT_CALLS and len(found) >= 2:
+            self._jwt_key(found[1], self._qualified(callee) or "")
+        self._secret_beside_key_id(positional)
+
+    def _qualified(self, callee: Node) -> str | None:
+        """`jwt.sign` -> "jsonwebtoken.sign" through the module's imports."""
+        callee = strip(callee)
+        text = self.data[callee.start_byte : callee.end_byte].decode("utf-8", "replace")
+        head, dot, rest = text.partition(".")
+        bound = self.imports.get(head)
+        if bound is None:
+            return None
+        return f"{bound}{dot}{rest}"
+
+    def _jwt_key(self, key: Node, called: str) -> None:
+        value = js_literal(key, self.data)
+        if value is None or key.id in self.judged:
+            return
+        self._mark(key)
+        if code_key_format(value) is None and (self.in_tests or not code_secret_literal(value)):
+            return
+        self._report(
+            key,
+            f"The key passed to `{called.replace('jsonwebtoken', 'jwt')}` is a literal JSON "
+            f"Web Token signing secret ({sized(len(value))} string)",
+        )
+
+    def _secret_beside_key_id(self, positional: list[tuple[Node, str]]) -> None:
+        if not any(
+            ACCESS_KEY_ID.fullmatch(value) and not placeholder(value) for _, value in positional
+        ):
+            return
+        for node, value in positional:
+            if node.id in self.judged or not SECRET_ACCESS_KEY.fullmatch(value):
+                continue
+            if placeholder(value):
+                continue
+            self._mark(node)
+            self._report(
+                node, "String is an AWS secret access key (40 characters beside an access key id)"
+            )
+
+    def _judge(self, written: _JsWritten) -> None:
+        found = code_key_format(written.value)
+        if found is not None:
+            self._report(written.node, f"String holds {found[0]} (`{found[1]}…`)")
+            return
+        if self.in_tests:
+            return
+        half = pair_half(written.name)
+        if half is not None and half.is_id:
+            return
+        if not secret_name(written.name) or not code_secret_literal(written.value):
+            return
+        what = "an AWS secret access key" if half is not None else "a literal secret"
+        self._report(
+            written.node, f"`{written.name}` is {what} ({sized(len(written.value))} string)"
+        )
+
+    def _format_anywhere(self, node: Node) -> None:
+        # The whole of a concatenation of literals is judged, once.
+        while (
+            node.parent is not None
+            and node.parent.type in ("binary_expression", "parenthesized_expression")
+            and js_literal(node.parent, self.data) is not None
+        ):
+            node = node.parent
+        if node.id in self.judged:
+            return
+        self.judged.add(node.id)
+        raw = self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        if _FORMAT_HINT.search(raw) is None:
+            return
+        value = js_literal(node, self.data)
+        found = code_key_format(value) if value is not None else None
+        if found is not None:
+            self._report(node, f"String holds {found[0]} (`{found[1]}…`)")
+
+    def _report(self, node: Node, problem: str) -> None:
+        positions = self.module.positions
+        self.found.append(
+            self.rule.make_diagnostic(
+                self.module.path,
+                positions.start(node),
+                positions.end(node),
+                f"{problem}: anyone who can read the repository or the deployment package "
+                f"can use it; {_JS_CODE_FIX}.",
+            )
+        )
+
+
+def _enclosing_block(node: Node) -> Node | None:
+    """The statement block (or the module) a declaration or assignment is written in."""
+    current = node.parent
+    while current is not None and current.type not in ("statement_block", "program", "class_body"):
+        current = current.parent
+    return current
+
+
 class HardcodedSecret(CodeRule, ConfigRule):
     """
     ## What it does
@@ -574,6 +865,15 @@ class HardcodedSecret(CodeRule, ConfigRule):
 
     The value is never printed: the message shows its length, or the public prefix of a
     known key format.
+
+
+    In JavaScript and TypeScript code, the same names and formats in string literals
+    (and template literals without `${}`, and `+` of literals) given to a `const`, `let`
+    or `var`, assigned (`this.password = "..."`, `process.env.API_KEY = "..."`), as the
+    value of an object key (`{ "x-api-key": "..." }`, `credentials: { accessKeyId,
+    secretAccessKey }`, judged as a pair), a parameter default, a class field, or the
+    secret of `jsonwebtoken`'s `sign` / `verify`; well-known formats anywhere. Test
+    modules are `*.test.*`, `*.spec.*` and files under `test`, `tests`, `__tests__`.
 
     ## Why is this bad?
     A secret in serverless.yml, a template or the code is in the repository, in every
@@ -789,6 +1089,37 @@ class HardcodedSecret(CodeRule, ConfigRule):
                 '''
             )
         ),
+        # JavaScript: values read at run time, names about secrets, labels, placeholders.
+        Valid(
+            dedent(
+                """\
+                import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+
+                const SECRET_NAME = "prod/db";
+                const TOKEN_HEADER = "Authorization";
+                const API_KEY_ENV = "API_KEY";
+                const DB_SECRET_ARN = process.env.DB_SECRET_ARN;
+                const apiKey = process.env.API_KEY ?? "";
+                const local = { accessKeyId: "DUMMYIDEXAMPLE", secretAccessKey: "DUMMYEXAMPLEKEY" };
+
+                export const handler = async (event) => {
+                  const password = await getSecret(SECRET_NAME);
+                  return { access_token: "updated", secret: "sensitive-data", password: "" };
+                };
+                """
+            ),
+            filename="handler.mjs",
+        ),
+        # A test module: made-up passwords are fixtures.
+        Valid(
+            dedent(
+                """\
+                const password = "hunter2hunter2!";
+                test("login", () => expect(login("ann", password)).toBe(true));
+                """
+            ),
+            filename="__tests__/login.test.ts",
+        ),
     )
     invalid = (
         Invalid(
@@ -928,6 +1259,56 @@ class HardcodedSecret(CodeRule, ConfigRule):
             column=27,
             message="an AWS secret access key",
         ),
+        # JavaScript: a `const` whose name says secret.
+        Invalid(
+            dedent(
+                """\
+                import pg from "pg";
+
+                const DB_PASSWORD = "s3cr3t-Passw0rd!";
+                const pool = new pg.Pool({ host: "db.internal", password: DB_PASSWORD });
+                """
+            ),
+            filename="handler.mjs",
+            line=3,
+            column=21,
+            message="`DB_PASSWORD` is a literal secret (a 16-character string)",
+        ),
+        # TypeScript: a credential pair in an SDK client's options.
+        Invalid(
+            dedent(
+                """\
+                import { S3Client } from "@aws-sdk/client-s3";
+
+                const s3 = new S3Client({
+                  credentials: {
+                    accessKeyId: "<AWS_KEY_ID>",
+                    secretAccessKey: "<AWS_SECRET_KEY>",
+                  },
+                });
+                """
+            )
+            .replace("<AWS_KEY_ID>", FAKE_AWS_KEY_ID)
+            .replace("<AWS_SECRET_KEY>", FAKE_AWS_SECRET_KEY),
+            filename="handler.ts",
+            line=6,
+            column=22,
+            message="`secretAccessKey` is an AWS secret access key",
+        ),
+        # CommonJS: a well-known key format, whatever the name.
+        Invalid(
+            dedent(
+                """\
+                const stripe = require("stripe")("<STRIPE>");
+
+                exports.handler = async (event) => stripe.charges.list();
+                """
+            ).replace("<STRIPE>", FAKE_STRIPE_KEY),
+            filename="handler.js",
+            line=1,
+            column=34,
+            message="a Stripe secret key (`sk_live_",
+        ),
     )
 
     # -- config -------------------------------------------------------------------
@@ -991,6 +1372,13 @@ class HardcodedSecret(CodeRule, ConfigRule):
                 if found is not None:
                     return f"holds {found[0]} (`{found[1]}…`) written in the config"
         return None
+
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    def check_javascript(self, module: JavaScriptModule) -> list[Diagnostic]:
+        """The same names and formats in string literals: assigned to `const`/`let`/`var`
+        or a property, given as an object key's value, a parameter default or a class
+        field; well-known formats anywhere (RULES.md, Node.js section)."""
+        return _JavaScriptSecrets(self, module).run()
 
     # -- code ---------------------------------------------------------------------
     def __init__(self, ctx: ModuleContext | None = None) -> None:

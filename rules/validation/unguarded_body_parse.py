@@ -4,10 +4,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from textwrap import dedent
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, CrossRule, FixKind, Invalid, Severity, Valid
 from slint.app.common import logical_id
 from slint.app.model import App, Event, Function, as_list
@@ -15,11 +16,17 @@ from slint.app.project import LinkedHandler
 from slint.app.sam_globals import globals_section, inherited_globals
 from slint.app.yamlpos import YMap
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
-from slint.facts import Behaviour, Value
+from slint.facts import Behaviour, Call, FunctionFacts, Value
+from slint.javascript.behaviour import kids
 from slint.python.context import FixBuilder, ModuleContext, Positions
 from slint.settings import Settings
 
 from .._support.config import is_disabled, mentions, properties, resources_of_type
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from slint.javascript.analyze import JavaScriptModule
 
 # Parsers whose failure on bad input is a `ValueError` (json.JSONDecodeError and its
 # kin in simplejson / orjson / ujson / rapidjson all derive from it).
@@ -155,11 +162,182 @@ def _reads_body(value: Value) -> bool:
 def _minds_encoding(behaviour: Behaviour) -> bool:
     if any(_DECODES.search(call.name) for call in behaviour.calls):
         return True
+    # JavaScript: `Buffer.from(body, "base64")`.
+    if any(
+        call.name == "Buffer.from"
+        and any(argument.value.literal in ("base64", "base64url") for argument in call.arguments)
+        for call in behaviour.calls
+    ):
+        return True
     if any(_DECODES.search(value.text) for value in _values(behaviour)):
         return True
     names = [name for test in behaviour.conditions for name in test.names]
     names.extend(name for skip in behaviour.skips for name in skip.names)
     return any(_DECODES.search(name) for name in names)
+
+
+# -- JavaScript and TypeScript ------------------------------------------------------------
+# How a handler's event parameter is named in JavaScript (also any `...Event`), and a
+# destructured first parameter (`async ({ body }) => ...`), whose event path is rooted at
+# "{}" in the facts.
+_JS_EVENT_NAMES = frozenset({"event", "evt", "e", "_event", "_evt", "req", "request", "{}"})
+# Packages whose validation of the parsed body (or a middleware that validates the event
+# before the handler runs) counts as minding bad input (RULES.md, Node.js section).
+_JS_VALIDATORS = (
+    "zod",
+    "ajv",
+    "joi",
+    "@hapi/joi",
+    "yup",
+    "superstruct",
+    "valibot",
+    "io-ts",
+    "runtypes",
+    "class-validator",
+    "@sinclair/typebox",
+    "@aws-lambda-powertools/parser",
+    "@aws-lambda-powertools/validation",
+    "@middy/validator",
+)
+_JS_FIX_MESSAGE = (
+    "Catch the parse error and answer 400: `try { ... } catch { return { statusCode: 400, ... } }`"
+)
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _is_js_event_name(name: str) -> bool:
+    return name in _JS_EVENT_NAMES or name.endswith(("event", "Event"))
+
+
+def _js_body_name(value: Value) -> str | None:
+    """The name a parse argument reads the API request body through (`event.body`, a
+    destructured `body`), or None when it is not the request body: an SQS record's
+    `record.body`, a response body. A body decoded first (`Buffer.from(event.body,
+    "base64").toString()`) is still the body."""
+    path = value.event_path
+    if path is not None:
+        parts = path.split(".")
+        if len(parts) == 2 and parts[1] == "body" and _is_js_event_name(parts[0]):
+            return value.names[0] if value.names else path
+        return None
+    if value.text.startswith("Buffer.from("):
+        for name in value.names:
+            root, _, last = name.rpartition(".")
+            if last == "body" and "." not in root and _is_js_event_name(root):
+                return name
+    return None
+
+
+def _js_validator(name: str) -> bool:
+    """A call or wrapper of a validation package (`zod.z.object().parse`,
+    `ajv().compile()`, `@middy/validator()`), by the package its qualified name starts
+    with."""
+    return any(
+        name == package or name.startswith((f"{package}.", f"{package}/", f"{package}("))
+        for package in _JS_VALIDATORS
+    )
+
+
+def _js_guarded(call: Call, behaviour: Behaviour) -> bool:
+    """A `try` with a `catch` holds the call (a promise chain's `.catch()` counts)."""
+    return any(behaviour.tries[index].clauses for index in call.tries)
+
+
+def _js_validated(parse: Call, body: str, function: FunctionFacts) -> bool:
+    """The function validates the parsed body with a schema library (the parse result,
+    directly or through a name, is an argument of a validator's call), or a middleware
+    validates the event before the function runs (middy `validator`, Powertools
+    `parser`)."""
+    if any(_js_validator(decorator) for decorator in function.decorators):
+        return True
+    for call in function.behaviour.calls:
+        if call is parse or not _js_validator(call.name):
+            continue
+        for argument in call.arguments:
+            names = argument.value.names
+            if "JSON.parse" in names and body in names:
+                return True
+    return False
+
+
+def _offset(data: bytes, starts: list[int], location: Location) -> int:
+    line_start = starts[location.row - 1]
+    line_end = starts[location.row] if location.row < len(starts) else len(data)
+    line = data[line_start:line_end].decode("utf-8", "replace")
+    return line_start + len(line[: location.column - 1].encode("utf-8"))
+
+
+def _call_node(module: JavaScriptModule, starts: list[int], call: Call) -> Node | None:
+    """The tree's call expression at a call's span."""
+    start = _offset(module.data, starts, call.span.start)
+    end = _offset(module.data, starts, call.span.end)
+    node: Node | None = module.tree.root_node.descendant_for_byte_range(start, end)
+    while node is not None and node.type != "call_expression":
+        node = node.parent
+    return node
+
+
+def _js_fix(module: JavaScriptModule, starts: list[int], call: Call, top_level: bool) -> Fix:
+    """A suggestion: `const body = JSON.parse(event.body);` written directly in a handler
+    becomes a `let` assigned inside `try`, whose `catch` answers 400."""
+    suggestion = Fix(Applicability.DISPLAY_ONLY, _JS_FIX_MESSAGE)
+    node = _call_node(module, starts, call) if top_level else None
+    if node is None:
+        return suggestion
+    value = node
+    while value.parent is not None and value.parent.type in (
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "parenthesized_expression",
+    ):
+        value = value.parent
+    declarator = value.parent
+    if declarator is None or declarator.type != "variable_declarator":
+        return suggestion
+    if declarator.child_by_field_name("value") != value:
+        return suggestion
+    statement = declarator.parent
+    name = declarator.child_by_field_name("name")
+    if (
+        statement is None
+        or statement.type != "lexical_declaration"
+        or len([k for k in kids(statement) if k.type == "variable_declarator"]) != 1
+        or name is None
+        or name.type != "identifier"
+    ):
+        return suggestion
+    block = statement.parent
+    function = block.parent if block is not None else None
+    if block is None or block.type != "statement_block" or function is None:
+        return suggestion
+    if function.type not in ("arrow_function", "function_expression", "function_declaration"):
+        return suggestion
+    positions = module.positions
+    start = positions.start(statement)
+    line_start = starts[start.row - 1]
+    indent = module.data[line_start : statement.start_byte].decode("utf-8", "replace")
+    if indent.strip():
+        return suggestion  # another statement before it on the line
+    step = "\t" if indent.startswith("\t") else "  "
+    newline = "\r\n" if b"\r\n" in module.data else "\n"
+    annotation = declarator.child_by_field_name("type")
+    declared = positions.text(name) + (positions.text(annotation) if annotation else "")
+    inner = indent + step
+    text = (
+        f"let {declared};{newline}"
+        f"{indent}try {{{newline}"
+        f"{inner}{positions.text(name)} = {positions.text(value)};{newline}"
+        f"{indent}}} catch {{{newline}"
+        f'{inner}return {{ statusCode: 400, body: \'{{"message": "Request body is not '
+        f"valid JSON\"}}' }};{newline}"
+        f"{indent}}}"
+    )
+    return Fix(
+        Applicability.DISPLAY_ONLY,
+        "Parse the body in `try` / `catch`, answering 400 when it is not JSON",
+        (Edit(start, positions.end(statement), text),),
+    )
 
 
 class UnguardedBodyParse(CodeRule, CrossRule):
@@ -177,6 +355,16 @@ class UnguardedBodyParse(CodeRule, CrossRule):
     the request body without ever looking at `isBase64Encoded` (or decoding it, or
     using Powertools' `decoded_body`): reported on the first call that takes the body,
     naming the config line.
+
+
+    In JavaScript and TypeScript: `JSON.parse(event.body)` (also through a name, with a
+    default `event.body ?? "{}"`, TypeScript's `!` and `as`, a destructured `({ body })`,
+    or after `Buffer.from(event.body, "base64").toString()`) outside a `try` with a
+    `catch` (a promise chain's `.catch()` counts). Validation counts as minding bad
+    input, as RULES.md says for Node.js: a parse result that a zod, ajv, joi, yup,
+    superstruct, valibot or Powertools parser schema validates, and a handler wrapped
+    by middy's `validator` or Powertools' `parser` middleware or decorator. A TypeScript
+    type annotation or `as` cast is not validation.
 
     ## Why is this bad?
     The body of an API request is whatever the client sent. A body that is not JSON
@@ -223,6 +411,10 @@ class UnguardedBodyParse(CodeRule, CrossRule):
     ValueError)` returning a 400 response. Elsewhere the message says what to catch;
     a helper that parses the body should raise an error that the handler turns into
     a 400.
+
+    In JavaScript, `const body = JSON.parse(event.body);` written directly in the
+    handler becomes `let body;` assigned inside `try`, whose `catch` returns a 400
+    response (a suggestion too); elsewhere the message says what to do.
 
     ## References
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html
@@ -426,6 +618,39 @@ class UnguardedBodyParse(CodeRule, CrossRule):
 
         return build
 
+    # -- JavaScript and TypeScript ---------------------------------------------------
+    def check_javascript(self, module: JavaScriptModule) -> Iterator[PendingDiagnostic]:
+        """`JSON.parse(event.body)` outside a `try` with a `catch`, read from the facts:
+        the parse's argument carries its event path (through names, `??` defaults and
+        TypeScript's `!` / `as`), and `Call.tries` the `try` statements around it."""
+        starts: list[int] | None = None
+        for function in module.facts.functions.values():
+            behaviour = function.behaviour
+            for call in behaviour.calls:
+                if call.name != "JSON.parse" or call.once:
+                    continue
+                first = next((a.value for a in call.arguments if a.position == 0), None)
+                body = _js_body_name(first) if first is not None else None
+                if body is None or _js_guarded(call, behaviour):
+                    continue
+                if _js_validated(call, body, function):
+                    continue
+                if starts is None:
+                    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(module.data))]
+                assert first is not None
+                shown = first.text if len(first.text) <= 40 else first.text[:37] + "..."
+                written = call.display or f"JSON.parse({shown})"
+                diagnostic = self.make_diagnostic(
+                    module.path,
+                    call.span.start,
+                    call.span.end,
+                    f"`{written}` is outside a `try` / `catch`: a request body that is not "
+                    "JSON (or a missing one) throws, the handler fails and API Gateway "
+                    "answers 502 instead of 400; catch the error and return a 400 response",
+                    fix=_js_fix(module, starts, call, "." not in function.key),
+                )
+                yield PendingDiagnostic(function.key, diagnostic)
+
     # -- binary payloads -------------------------------------------------------------
     def check_function(
         self, function: Function, handler: LinkedHandler | None, settings: Settings
@@ -452,6 +677,12 @@ class UnguardedBodyParse(CodeRule, CrossRule):
                 start, end = behaviour.span.start, behaviour.span.end
             else:
                 continue
+            javascript = handler.facts is not None and handler.facts.language == "javascript"
+            decode = (
+                '`Buffer.from(event.body, "base64")` when `event.isBase64Encoded` is true'
+                if javascript
+                else '`base64.b64decode` when `event["isBase64Encoded"]` is true'
+            )
             yield self.make_diagnostic(
                 reached.display,
                 start,
@@ -459,8 +690,7 @@ class UnguardedBodyParse(CodeRule, CrossRule):
                 f"The request body is read without looking at `isBase64Encoded`, but the "
                 f"API of function `{function.name}` has binary media types "
                 f"({binary.where}): a request of such a type arrives base64-encoded and "
-                f"is read as if it were the payload; decode it with `base64.b64decode` "
-                f'when `event["isBase64Encoded"]` is true',
+                f"is read as if it were the payload; decode it with {decode}",
             )
             return
 
@@ -545,6 +775,56 @@ class UnguardedBodyParse(CodeRule, CrossRule):
                     return {"statusCode": 201, "body": json.dumps(order)}
                 """)
         ),
+        # JavaScript: the parse in `try` / `catch`; an SQS record's body is no request.
+        Valid(
+            dedent("""\
+                export const handler = async (event) => {
+                  let order;
+                  try {
+                    order = JSON.parse(event.body);
+                  } catch {
+                    return { statusCode: 400, body: "invalid JSON" };
+                  }
+                  for (const record of event.Records ?? []) {
+                    console.info(JSON.parse(record.body).id);
+                  }
+                  return { statusCode: 201, body: JSON.stringify(order) };
+                };
+                """),
+            filename="handler.mjs",
+        ),
+        # TypeScript: the parsed body validated with zod, and a promise chain's `.catch`.
+        Valid(
+            dedent("""\
+                import type { APIGatewayProxyEvent } from "aws-lambda";
+                import { z } from "zod";
+
+                const Order = z.object({ id: z.string() });
+
+                export const handler = async (event: APIGatewayProxyEvent) => {
+                  const order = Order.parse(JSON.parse(event.body ?? "{}"));
+                  return Promise.resolve(event)
+                    .then((e) => ({ statusCode: 201, body: JSON.parse(e.body!).id + order.id }))
+                    .catch(() => ({ statusCode: 400, body: "invalid JSON" }));
+                };
+                """),
+            filename="handler.ts",
+        ),
+        # CommonJS: middy's validator checks the event before the handler runs.
+        Valid(
+            dedent("""\
+                const middy = require("@middy/core");
+                const validator = require("@middy/validator");
+
+                const lambdaHandler = async (event) => {
+                  const order = JSON.parse(event.body);
+                  return { statusCode: 201, body: order.id };
+                };
+
+                exports.handler = middy(lambdaHandler).use(validator({ eventSchema: {} }));
+                """),
+            filename="handler.js",
+        ),
     )
     invalid = (
         Invalid(
@@ -604,5 +884,48 @@ class UnguardedBodyParse(CodeRule, CrossRule):
             line=6,
             column=17,
             message="outside a `try` that catches `ValueError`",
+        ),
+        Invalid(
+            dedent("""\
+                export const handler = async (event) => {
+                  const order = JSON.parse(event.body);
+                  return { statusCode: 201, body: JSON.stringify(order) };
+                };
+                """),
+            filename="handler.mjs",
+            line=2,
+            column=17,
+            message="API Gateway answers 502 instead of 400",
+        ),
+        # A TypeScript annotation or `as` cast is no validation.
+        Invalid(
+            dedent("""\
+                import type { APIGatewayProxyEvent } from "aws-lambda";
+
+                interface Order {
+                  id: string;
+                }
+
+                export const handler = async (event: APIGatewayProxyEvent) => {
+                  const order: Order = JSON.parse(event.body ?? "{}") as Order;
+                  return { statusCode: 201, body: order.id };
+                };
+                """),
+            filename="handler.ts",
+            line=8,
+            column=24,
+            message='`JSON.parse(event.body ?? "{}")` is outside a `try` / `catch`',
+        ),
+        # CommonJS, a destructured body.
+        Invalid(
+            dedent("""\
+                exports.handler = async ({ body }) => {
+                  const { items } = JSON.parse(body);
+                  return { statusCode: 200, body: String(items.length) };
+                };
+                """),
+            filename="handler.js",
+            line=2,
+            column=21,
         ),
     )

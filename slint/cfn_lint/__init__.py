@@ -75,6 +75,7 @@ NOT_IN_CFN_LINT: Mapping[str, str] = MappingProxyType(
         "SL208": "reported in the handler code",
         "SL305": "reported in the handler code",
         "SL402": "reported in the handler code",
+        "SL501": "reported in the handler code",
         "SL404": "reported in the handler code",
         "SL505": "reported in the handler code",
     }
