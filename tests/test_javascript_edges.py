@@ -3,12 +3,18 @@ way Node.js runs them (`slint.javascript.module`), and what it must not claim.""
 
 from __future__ import annotations
 
+import time
+from contextlib import suppress
+from functools import partial
 from textwrap import dedent
+
+import pytest
 
 from slint.diagnostics import Location
 from slint.facts import Behaviour, Call, ModuleFacts
 from slint.javascript.grammar import Positions, first_error, grammar_of, parse
 from slint.javascript.module import module_facts
+from slint.python.analyze import _with_deep_recursion
 
 
 def facts(source: str, filename: str = "handler.mjs") -> ModuleFacts:
@@ -320,3 +326,40 @@ def test_a_class_without_a_constructor_runs_its_field_initializers_in_an_implici
     # The static initializer runs once, when the module loads.
     assert [c.span.start.row for c in module.module_behaviour.calls] == [4]
     assert module.exports["Repo"] == "value:class"
+
+
+_DEEP = 2000
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "a(" * _DEEP + "x" + ")" * _DEEP,
+        "[" * _DEEP + "x" + "]" * _DEEP,
+        " + ".join(["x"] * 5000),
+        "(" + "{a: " * _DEEP + "1" + "}" * _DEEP + ")",
+        "c ? 1 : " * _DEEP + "2",
+        "p" + ".then(() => 1)" * _DEEP,
+    ],
+    ids=["calls", "arrays", "plus", "objects", "ternaries", "then-chain"],
+)
+def test_deep_nesting_analyses_or_fails_fast(expression: str) -> None:
+    """Generated code nests thousands deep: the front end reads it, or raises
+    RecursionError at once (the caller retries with a deep stack, then reports SL000);
+    it never crashes the process or works for minutes."""
+    for source in (
+        f"export const handler = async () => {expression};\n",
+        f"const value = {expression};\n",
+    ):
+        data = source.encode()
+        tree = parse(data, "javascript")
+        assert first_error(tree.root_node) is None
+        read = partial(module_facts, "handler.mjs", data, tree, Positions(data))
+        started = time.perf_counter()
+        with suppress(RecursionError):
+            read()
+        assert time.perf_counter() - started < 20
+        started = time.perf_counter()
+        module = _with_deep_recursion(read)
+        assert time.perf_counter() - started < 20
+        assert module.language == "javascript"

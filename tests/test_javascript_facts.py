@@ -696,6 +696,134 @@ def test_promise_catch_is_a_try_around_the_chain() -> None:
     assert not any(c.method in ("then", "catch") for c in behaviour.calls)
 
 
+def test_promise_then_with_a_rejection_handler_is_a_try_around_the_chain() -> None:
+    module = facts(
+        """\
+        export const handler = async (event) => {
+          await Promise.all(
+            event.Records.map((r) => handle(r).then(() => 0, (e) => console.error(e))),
+          );
+          await send(event).then((r) => log(r), (error) => { audit(error); throw error; });
+          await plain(event).then((r) => keep(r));
+        };
+        """
+    )
+    behaviour = function(module, "handler").behaviour
+    swallow, rethrow = behaviour.tries
+    assert swallow.handles_all and swallow.loops == (0,) and swallow.span.start == Location(3, 30)
+    assert swallow.body_end == 3 and swallow.clauses[0].span.start == Location(3, 54)
+    assert rethrow.clauses[0].reraises and not rethrow.handles_all
+    handle = call(behaviour, "handle")
+    assert handle.tries == (0,) and handle.loops == (0,) and handle.handler is None
+    assert call(behaviour, "error").handler == (0, 0)
+    send = call(behaviour, "send")
+    assert send.tries == (1,) and send.handler is None
+    # onFulfilled runs after the chain settles, outside the handler's reach.
+    log = call(behaviour, "log")
+    assert log.tries == () and log.handler is None
+    assert call(behaviour, "audit").handler == (1, 0)
+    [raised] = behaviour.raises
+    assert raised.bare and raised.handler == (1, 0)
+    # Without onRejected `.then` is no try.
+    assert call(behaviour, "plain").tries == () and call(behaviour, "keep").tries == ()
+    # Source order: the chain, onFulfilled, onRejected.
+    methods = [c.method for c in behaviour.calls]
+    assert methods[methods.index("send") :] == ["send", "log", "audit", "plain", "keep"]
+
+
+def test_module_level_wrapper_of_a_named_function_reaches_it() -> None:
+    module = facts(
+        """\
+        import { makeIdempotent } from "@aws-lambda-powertools/idempotency";
+        import { withTiming } from "./timing.js";
+        import { save } from "./db.js";
+        const recordHandler = async (record) => {};
+        const timed = withTiming(recordHandler);
+        const logged = withLogging(timed);
+        const stored = withTiming(save);
+        const processRecord = makeIdempotent(async (r) => {}, { persistenceStore });
+        export const handler = async (event) => {
+          await processPartialResponse(event, timed, processor);
+          logged(event);
+          stored(event);
+          for (const v of event.Records) {
+            await processRecord(v);
+          }
+        };
+        export const shadowed = async (timed) => {
+          timed();
+        };
+        """
+    )
+    handler = function(module, "handler")
+    # `timed` handed over and `logged` (a wrapper of `timed`) called both run it.
+    assert handler.calls == ("local:recordHandler", "ext:save@./db.js", "local:processRecord")
+    behaviour = handler.behaviour
+    logged = call(behaviour, "withLogging()")
+    assert logged.name == "withLogging()" and logged.display == "logged(...)"
+    idempotent = call(behaviour, "makeIdempotent()")
+    assert idempotent.name == "@aws-lambda-powertools/idempotency.makeIdempotent()"
+    assert idempotent.display == "processRecord(...)" and idempotent.span.start == Location(14, 11)
+    assert call(behaviour, "processPartialResponse").display is None
+    # A parameter of the same name is not the module's binding.
+    assert function(module, "shadowed").calls == ()
+
+
+def test_lazy_instance_state_is_once_only_for_module_level_instances() -> None:
+    module = facts(
+        """\
+        import { S3Client } from "@aws-sdk/client-s3";
+        class Store {
+          async client() {
+            this.s3 ??= new S3Client({});
+            if (!this.ddb) {
+              this.ddb = new DynamoDBClient({});
+            }
+            if (this.sqs) return this.sqs;
+            this.sqs = new SQSClient({});
+            return this.sqs;
+          }
+        }
+        const store = new Store();
+        class PerCall {
+          get() { this.s3 ??= new S3Client({}); }
+          static shared() { this.s3 ??= new S3Client({}); }
+        }
+        class Both {
+          get() { this.s3 ??= new S3Client({}); }
+        }
+        const both = new Both();
+        export class Exported {
+          get() { this.s3 ??= new S3Client({}); }
+        }
+        const service = {
+          get() { this.s3 ??= new S3Client({}); },
+        };
+        export const handler = async (event) => {
+          await store.client();
+          new PerCall().get();
+          new Both().get();
+        };
+        """
+    )
+    store = function(module, "Store.client").behaviour
+    assert [(c.method, c.once) for c in store.calls] == [
+        ("S3Client", True),
+        ("DynamoDBClient", True),
+        ("SQSClient", True),
+    ]
+    # Guarded constructions are no refs (as `client ??= new X()` at module level).
+    assert function(module, "Store.client").calls == ()
+    # An instance per call (or a class other modules may instantiate): every time.
+    for key in ("PerCall.get", "Both.get", "Exported.get"):
+        [made] = function(module, key).behaviour.calls
+        assert not made.once, key
+    # A static method's `this` is the class; an object literal's is the object.
+    for key in ("PerCall.shared", "service.get"):
+        [made] = function(module, key).behaviour.calls
+        assert made.once, key
+
+
 def test_conditions_skips_and_implicit_returns() -> None:
     module = facts(
         """\

@@ -542,14 +542,6 @@ def test_sl201_record_handler_without_make_idempotent_is_reported(tmp_path: Path
     assert "(template.yaml:10: SQS event `Orders`)" in found[0][3]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "front end: a module-level `const timed = withTiming(recordHandler)` passed by name "
-        "(`processPartialResponse(event, timed, ...)`) gives the handler no ref to "
-        "`recordHandler`; passed inline it does"
-    ),
-    strict=True,
-)
 def test_sl201_record_handler_wrapped_at_module_level(tmp_path: Path) -> None:
     handler = dedent("""\
         import {
@@ -814,10 +806,6 @@ def test_sl205_calls_that_cannot_fail_on_a_record(tmp_path: Path) -> None:
     assert _check(tmp_path, "SL205", files) == []
 
 
-@pytest.mark.xfail(
-    reason="front end: `promise.then(onFulfilled, onRejected)` is not a Try (only `.catch`)",
-    strict=True,
-)
 def test_sl205_then_with_a_rejection_handler(tmp_path: Path) -> None:
     """The rejection handler of `.then(onFulfilled, onRejected)` catches the failure: it
     does not escape (no SL205), it is swallowed (SL207)."""

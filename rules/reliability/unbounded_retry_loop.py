@@ -1504,7 +1504,7 @@ class _JavaScriptRetries:
         counters: set[str] = set()
         handler_changes: set[str] = set()
         calls: list[Node] = []
-        for node in _js_function_nodes(body):
+        for node, in_catch in _js_function_nodes(body):
             kind = node.type
             if kind in _JS_TESTED:
                 test = node.child_by_field_name("condition")
@@ -1520,13 +1520,13 @@ class _JavaScriptRetries:
                 )
                 if target is not None:
                     counters.update(_js_target_names(target, data))
-                    if _in_catch(node, body):
+                    if in_catch:
                         handler_changes.update(_js_target_names(target, data))
-            elif kind == "assignment_expression" and _in_catch(node, body):
+            elif kind == "assignment_expression" and in_catch:
                 target = node.child_by_field_name("left")
                 if target is not None:
                     handler_changes.update(_js_target_names(target, data))
-            elif kind == "call_expression" and _in_catch(node, body):
+            elif kind == "call_expression" and in_catch:
                 callee = node.child_by_field_name("function")
                 if callee is None:
                     continue
@@ -1629,24 +1629,17 @@ class _JavaScriptRetries:
         return grown, set_to_literal
 
 
-def _js_function_nodes(body: Node) -> Iterator[Node]:
-    """The nodes of a function's body, not entering nested functions."""
-    pending = list(reversed(body.named_children))
+def _js_function_nodes(body: Node) -> Iterator[tuple[Node, bool]]:
+    """The nodes of a function's body, not entering nested functions, each with whether
+    it is inside a `catch` clause (known on the way down: climbing `.parent` from every
+    node is quadratic in the nesting depth)."""
+    pending = [(child, False) for child in reversed(body.named_children)]
     while pending:
-        node = pending.pop()
-        yield node
+        node, in_catch = pending.pop()
+        yield node, in_catch
         if node.type not in _JS_FUNCTIONS:
-            pending.extend(reversed(node.named_children))
-
-
-def _in_catch(node: Node, body: Node) -> bool:
-    """Is `node` inside a `catch` clause of the function whose body is `body`?"""
-    current = node.parent
-    while current is not None and current != body:
-        if current.type == "catch_clause":
-            return True
-        current = current.parent
-    return False
+            inner = in_catch or node.type == "catch_clause"
+            pending.extend((child, inner) for child in reversed(node.named_children))
 
 
 class UnboundedRetryLoop(CodeRule):

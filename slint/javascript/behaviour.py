@@ -370,6 +370,14 @@ class ModuleContext:
         self.late_requires: list[tuple[Node, str, bool]] = []
         self.known_requires: set[int] = set()
         self.pending: list[Definition] = []
+        # Module-level names bound to a wrapper call around a named function
+        # (`const timed = withTiming(recordHandler)`): name -> the wrapped name. Calling
+        # or handing over the name runs the wrapped function.
+        self.wrapped: dict[str, str] = {}
+        # Classes of this module whose every instance is made in module-level code (the
+        # class never escapes: not exported, extended or handed over): their `this` state
+        # lives as long as the execution environment.
+        self.module_instanced: frozenset[str] = frozenset()
 
     def define(self, definition: Definition) -> None:
         self.definitions[definition.key] = definition
@@ -1546,11 +1554,26 @@ class Reader:
         )
 
     # -- once-per-environment guards ----------------------------------------------------------
+    def _this_is_state(self) -> bool:
+        """Does `this` here stand for something that lives as long as the module: a
+        module-level object literal (its functions), a class (in a static method), or
+        the instance of a class made only in module-level code?"""
+        definition = self.definition
+        if definition is None or definition.class_key is None:
+            return False
+        if definition.class_key not in self.module.classes:
+            return True  # a function of a module-level object literal
+        if _is_static(definition.node):
+            return True
+        return definition.class_key in self.module.module_instanced
+
     def _is_state(self, node: Node) -> bool:
         """A reference to module-level state: a module-level name (or an import, which
         is another module's), or a property or element of one."""
         node = strip(node)
         kind = node.type
+        if kind == "this":
+            return self._this_is_state()
         if kind == "identifier":
             name = self.module.raw(node)
             if name in ("process", "globalThis", "undefined"):
@@ -1586,7 +1609,7 @@ class Reader:
             if inner is None:
                 break
             node = strip(inner)
-        return {self.module.raw(node)} if node.type == "identifier" else set()
+        return {self.module.raw(node)} if node.type in ("identifier", "this") else set()
 
     def _guard_roots(self, test: Node, *, negative: bool) -> set[str] | None:
         """The module-level names whose state `test` checks, when it is a once-guard
@@ -2031,6 +2054,11 @@ class Reader:
                 receiver = self.evaluate(target)
             if prop is not None:
                 method = module.raw(prop)
+        display = None
+        if callee.type == "identifier" and name.endswith(")"):
+            # A name holding a call's result (`const processRecord = makeIdempotent(...)`):
+            # its qualified name reads `makeIdempotent()`; messages say what is written.
+            display = f"{module.raw(callee)}(...)"
         arguments = tuple(
             Argument(None, position, self.evaluate(argument))
             for position, argument in enumerate(found)
@@ -2042,6 +2070,7 @@ class Reader:
             arguments,
             module.span(node),
             awaited=node.id in self._awaited,
+            display=display,
         )
 
     def _new(self, node: Node, where: _Where) -> None:
@@ -2119,6 +2148,25 @@ class Reader:
         binding = self.binding(name)
         if binding is not None:
             return binding.ref(())
+        if local is None:
+            return self._wrapped_ref(name)
+        return None
+
+    def _wrapped_ref(self, name: str) -> str | None:
+        """What the module-level `name` bound to a wrapper call (`const timed =
+        withTiming(recordHandler)`, wrappers of wrappers too) runs when called: the
+        wrapped function, a module-level one (its name is read where the binding is)."""
+        module = self.module
+        seen = {name}
+        inner = module.wrapped.get(name)
+        while inner is not None and inner not in seen:
+            seen.add(inner)
+            if inner in module.definitions and inner not in module.classes:
+                return f"local:{inner}"
+            binding = module.bindings.get(inner)
+            if binding is not None:
+                return binding.ref(())
+            inner = module.wrapped.get(inner)
         return None
 
     def _member_ref(self, node: Node) -> str | None:
@@ -2314,21 +2362,40 @@ class Reader:
     def _promise_chain(
         self, node: Node, target: Node, method: str, found: Sequence[Node], where: _Where
     ) -> None:
-        """`p.then(cb)`, `p.finally(cb)`: the callbacks run after `p`; `p.catch(cb)`: a
-        `try` around the chain whose handler is `cb`."""
-        module = self.module
+        """`p.then(cb)`, `p.finally(cb)`: the callbacks run after `p`; `p.catch(cb)` and
+        `p.then(onFulfilled, onRejected)`: a `try` around the chain whose handler is `cb`
+        (`onRejected`; `onFulfilled` runs outside it: its own rejection is not handled)."""
+        rejection = len(found) > 1 and strip(found[1]).type in FUNCTION_EXPRESSIONS
+        if method == "then" and rejection:
+            self._handled_chain(node, target, strip(found[1]), where, fulfilled=found[0])
+            for argument in found[2:]:
+                self._expr(argument, where)
+            return
         if method != "catch":
             self._expr(target, where)
-            for position, argument in enumerate(found):
+            for argument in found:
                 stripped = strip(argument)
                 if stripped.type in FUNCTION_EXPRESSIONS:
-                    # `then`'s second callback handles a rejection: on some paths only.
-                    branch = where._replace(conditional=where.conditional or position > 0)
-                    self._callback(stripped, branch, "other")
+                    self._callback(stripped, where, "other")
                 else:
                     self._expr(argument, where)
             return
-        callback = strip(found[0])
+        self._handled_chain(node, target, strip(found[0]), where)
+        for argument in found[1:]:
+            self._expr(argument, where)
+
+    def _handled_chain(
+        self,
+        node: Node,
+        target: Node,
+        callback: Node,
+        where: _Where,
+        *,
+        fulfilled: Node | None = None,
+    ) -> None:
+        """A `try` around the chain `target` whose (broad) handler is `callback`; then's
+        `fulfilled` callback is read between them (source order), outside the `try`."""
+        module = self.module
         index = len(self.tries)
         self.tries.append(
             Try(
@@ -2342,6 +2409,11 @@ class Reader:
             )
         )
         self._expr(target, where._replace(tries=(*where.tries, index)))
+        if fulfilled is not None:
+            if strip(fulfilled).type in FUNCTION_EXPRESSIONS:
+                self._callback(strip(fulfilled), where, "other")
+            else:
+                self._expr(fulfilled, where)
         parameters = _callback_parameters(callback)
         caught = None
         if parameters:
@@ -2353,8 +2425,6 @@ class Reader:
             self._callback(callback, where._replace(handler=(index, 0), conditional=True), "other")
         finally:
             self._catch_names.pop()
-        for argument in found[1:]:
-            self._expr(argument, where)
 
     def _catch_clause(self, callback: Node) -> ExceptClause:
         """What a `.catch(cb)` callback does with the rejection: it throws again (or
@@ -2644,6 +2714,18 @@ def _placed(held: Value, path: Sequence[str | int], value: Value) -> Value | Non
     updated = list(elements)
     updated[step] = placed
     return replace(held, elements=tuple(updated))
+
+
+def _is_static(function: Node) -> bool:
+    """A static method (`static create() {}`, `static create = () => {}`)."""
+    member = function if function.type == "method_definition" else function.parent
+    if member is None or member.type not in (
+        "method_definition",
+        "field_definition",
+        "public_field_definition",
+    ):
+        return False
+    return any(child.type == "static" for child in member.children)
 
 
 def _iterates_records(iterable: Value) -> bool:

@@ -102,6 +102,7 @@ def module_facts(
     statements = kids(program)
     scanner.declarations(statements)
     scanner.exports_of(statements)
+    context.module_instanced = _module_instanced(context, program)
     module_behaviour = Reader(context, None).read_module(program)
     scanner.late_imports()
     # Exports are resolved before the functions are read: an export through a wrapper
@@ -131,6 +132,71 @@ def module_facts(
         language="javascript",
         exports=exports,
     )
+
+
+# Where code runs later (per call), not while the module loads.
+_DEFERRED = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+        "class_body",
+    }
+)
+_NAME_NODES = frozenset(
+    {"identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"}
+)
+
+
+def _module_instanced(context: ModuleContext, program: Node) -> frozenset[str]:
+    """The module's classes made (`new C()`) only in module-level code and read nowhere
+    else (not exported, extended, handed over or made in a function): the instances
+    live once per execution environment. One walk over the module."""
+    classes = context.classes
+    if not classes:
+        return frozenset()
+    data = context.data
+    escaped: set[str] = set()
+    made: set[str] = set()
+    pending: list[tuple[Node, bool]] = [(program, False)]
+    while pending:
+        node, deferred = pending.pop()
+        kind = node.type
+        if kind in _NAME_NODES:
+            name = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            if name in classes:
+                parent = node.parent
+                field_of = None
+                if parent is not None:
+                    if parent.child_by_field_name("constructor") == node:
+                        field_of = "constructor"
+                    elif parent.child_by_field_name("name") == node:
+                        field_of = "name"
+                if field_of == "constructor" and parent is not None:
+                    if parent.type == "new_expression" and not deferred:
+                        made.add(name)
+                    else:
+                        escaped.add(name)
+                elif not (
+                    field_of == "name"
+                    and parent is not None
+                    and parent.type in ("variable_declarator", *CLASS_DECLARATIONS, "class")
+                ):
+                    escaped.add(name)
+            continue
+        if kind in (*CLASS_DECLARATIONS, "class") and (
+            node.parent is not None and node.parent.type == "export_statement"
+        ):
+            name_node = node.child_by_field_name("name")
+            if name_node is not None:
+                escaped.add(data[name_node.start_byte : name_node.end_byte].decode())
+        inner = deferred or kind in _DEFERRED
+        pending.extend((child, inner) for child in node.children)
+    return frozenset(made - escaped)
 
 
 def _function_facts(context: ModuleContext, definition: Definition) -> FunctionFacts:
@@ -383,6 +449,7 @@ class _Scanner:
                 return
             if target is not None and target.type == "identifier":
                 self.wrapped[name] = (self.raw(target), decorators)
+                context.wrapped[name] = self.raw(target)
         if stripped.type == "object":
             self._object_functions(stripped, f"{name}.")
         self.values[name] = stripped
