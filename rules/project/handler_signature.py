@@ -463,6 +463,38 @@ class HandlerSignature(CrossRule):
                     """),
             },
         ),
+        # TypeScript: an async handler with typed parameters, and a third parameter
+        # with a default value (it does not count in the function's length).
+        Valid(
+            dedent("""\
+                service: hooks
+                plugins:
+                  - serverless-esbuild
+                provider:
+                  name: aws
+                  runtime: nodejs24.x
+                functions:
+                  status:
+                    handler: src/status.handler
+                  tuned:
+                    handler: src/status.tuned
+                """),
+            filename="serverless.yml",
+            files={
+                "src/status.ts": dedent("""\
+                    import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+
+                    export const handler = async (event: APIGatewayProxyEvent, ctx: Context) => ({
+                      statusCode: 200,
+                      body: ctx.awsRequestId,
+                    });
+
+                    export async function tuned(event: unknown, context: Context, retries = 3) {
+                      return { retries };
+                    }
+                    """),
+            },
+        ),
         # Not Python: a Node.js handler with one parameter is fine.
         Valid(
             dedent("""\
@@ -550,6 +582,42 @@ class HandlerSignature(CrossRule):
             line=1,
             column=14,
             message="is `async` and also calls its callback",
+        ),
+        # TypeScript built by SAM's esbuild: the typed callback handler fails the same.
+        Invalid(
+            dedent("""\
+                AWSTemplateFormatVersion: "2010-09-09"
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Status:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: ./
+                      Handler: status.handler
+                      Runtime: nodejs24.x
+                    Metadata:
+                      BuildMethod: esbuild
+                      BuildProperties:
+                        EntryPoints:
+                          - src/status.ts
+                """),
+            filename="template.yaml",
+            files={
+                "src/status.ts": dedent("""\
+                    import type { APIGatewayProxyEvent, Callback, Context } from "aws-lambda";
+
+                    export const handler = (
+                      event: APIGatewayProxyEvent,
+                      context: Context,
+                      callback: Callback,
+                    ): void => {
+                      callback(null, { statusCode: 200, body: event.path });
+                    };
+                    """),
+            },
+            line=3,
+            column=14,
+            message="answers through its callback `callback`",
         ),
         # The export is an object, not a function.
         Invalid(

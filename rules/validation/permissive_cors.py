@@ -712,6 +712,33 @@ class PermissiveCors(CrossRule):
         )
 
     valid = (
+        # TypeScript: a named origin on an endpoint that reads the caller's token; a
+        # module that no config deploys (`catalog.ts`) is not an endpoint.
+        Valid(
+            dedent("""\
+                import type { APIGatewayProxyEventV2 } from "aws-lambda";
+
+                export const handler = async (event: APIGatewayProxyEventV2) => {
+                  const token = event.headers.authorization ?? "";
+                  return {
+                    statusCode: 200,
+                    headers: { "Access-Control-Allow-Origin": "https://shop.example.com" },
+                    body: JSON.stringify({ length: token.length }),
+                  };
+                };
+                """),
+            filename="src/profile.ts",
+            files={
+                "template.yaml": _NODE_SAM_TS,
+                "src/catalog.ts": dedent("""\
+                    export const handler = async () => ({
+                      statusCode: 200,
+                      headers: { "Access-Control-Allow-Origin": "*" },
+                      body: "[]",
+                    });
+                    """),
+            },
+        ),
         # A named origin.
         Valid(
             _HANDLER.replace('"*"', '"https://app.example.com"'),
