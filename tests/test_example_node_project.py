@@ -70,3 +70,31 @@ def test_node_example_sl209_fix_decodes_the_key() -> None:
         env=ENV,
     )
     assert "decodeURIComponent(" in result.stdout, result.stdout + result.stderr
+
+
+def test_node_example_in_every_output_format() -> None:
+    from test_output_formats import sarif_validator
+
+    sarif = run_cli(
+        "check", "--no-cache", "--output-format", "sarif", "examples/shop-node", cwd=REPO, env=ENV
+    )
+    report = json.loads(sarif.stdout)
+    assert list(sarif_validator().iter_errors(report)) == []
+    (run,) = report["runs"]
+    located = {
+        (
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            result["ruleId"],
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for result in run["results"]
+    }
+    assert ("examples/shop-node/orders/fulfil.mjs", "SL101", 10) in located
+    assert ("examples/shop-node/images/src/thumbnail.ts", "SL209", 23) in located
+    github = run_cli(
+        "check", "--no-cache", "--output-format", "github", "examples/shop-node", cwd=REPO, env=ENV
+    )
+    assert (
+        "::warning title=SL101 (client-in-handler),file=examples/shop-node/orders/audit.mjs,line=9"
+        in (github.stdout)
+    )
