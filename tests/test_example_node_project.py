@@ -95,6 +95,6 @@ def test_node_example_in_every_output_format() -> None:
         "check", "--no-cache", "--output-format", "github", "examples/shop-node", cwd=REPO, env=ENV
     )
     assert (
-        "::warning title=SL101 (client-in-handler),file=examples/shop-node/orders/audit.mjs,line=9"
-        in (github.stdout)
-    )
+        "::warning file=examples/shop-node/orders/audit.mjs,line=9,col=10,endLine=9,"
+        "endColumn=32,title=SL101 (client-in-handler)::"
+    ) in github.stdout
