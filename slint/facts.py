@@ -15,7 +15,8 @@ The data is frozen and picklable: workers and the cache can return it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from slint.diagnostics import Location
 
@@ -92,6 +93,34 @@ class Value:
             if keyword == name:
                 return value
         return None
+
+
+def placed(held: Value, path: Sequence[str | int], value: Value) -> Value | None:
+    """`held` with `value` at `path` (dictionary or object keys and list or array
+    indices, outermost first), for an assignment into a literal held by a name
+    (`d["k"] = v`, `obj.k = v`); None when `held` has no literal container along the
+    way. Both front ends keep the names' values this way."""
+    if not path:
+        return value
+    step, rest = path[0], path[1:]
+    if isinstance(step, str):
+        inner = held.item(step)
+        if rest and inner is None:
+            return None
+        changed = placed(inner, rest, value) if inner is not None else value
+        if changed is None:
+            return None
+        items = (*(i for i in held.items if i[0] != step), (step, changed))
+        return replace(held, keys=tuple(k for k, _ in items if k != "**"), items=items)
+    elements = held.elements
+    if not -len(elements) <= step < len(elements):
+        return None
+    changed = placed(elements[step], rest, value)
+    if changed is None:
+        return None
+    updated = list(elements)
+    updated[step] = changed
+    return replace(held, elements=tuple(updated))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from textwrap import dedent
 
 from slint.api import CrossRule, Invalid, Severity, Valid
 from slint.app.model import Function
+from slint.app.node import node_major
 from slint.app.project import LinkedHandler
 from slint.diagnostics import Diagnostic
 from slint.settings import Settings
@@ -101,7 +101,7 @@ class SdkV2NotInRuntime(CrossRule):
     ) -> Iterable[Diagnostic]:
         if handler is None or handler.facts is None or function.language != "node":
             return
-        major = _node_major(function)
+        major = node_major(function.runtime.value)
         if major is None or major < _WITHOUT_V2_FROM:
             return
         yield from self._imports(function, handler)
@@ -250,14 +250,6 @@ class SdkV2NotInRuntime(CrossRule):
             message="no package.json",
         ),
     )
-
-
-def _node_major(function: Function) -> int | None:
-    runtime = function.runtime.value
-    if not isinstance(runtime, str):
-        return None
-    match = re.fullmatch(r"nodejs(\d+)\.x", runtime.strip())
-    return int(match.group(1)) if match else None
 
 
 def _why_missing(function: Function, importer: Path) -> str:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from textwrap import dedent
 
 from slint.api import CrossRule, Invalid, Severity, Valid
 from slint.app.model import Function
+from slint.app.node import node_major
 from slint.app.project import LinkedHandler
 from slint.diagnostics import Diagnostic, Location
 from slint.facts import ModuleFacts
@@ -826,14 +826,6 @@ _NO_CALLBACKS_FROM = 24
 _CONTEXT_CALLBACKS = frozenset({"done", "succeed", "fail"})
 
 
-def _node_major(function: Function) -> int | None:
-    runtime = function.runtime.value
-    if not isinstance(runtime, str):
-        return None
-    match = re.fullmatch(r"nodejs(\d+)\.x", runtime.strip())
-    return int(match.group(1)) if match else None
-
-
 def _node_problem(
     function: Function, facts: ModuleFacts, name: str, target: str
 ) -> tuple[Location | None, int, str, Severity | None] | None:
@@ -874,7 +866,7 @@ def _node_problem(
         and call.receiver.text == context
         for call in calls
     )
-    major = _node_major(function)
+    major = node_major(function.runtime.value)
     callback_style = handler.required_positional >= 3 or context_callback
     if callback_style and major is not None and major >= _NO_CALLBACKS_FROM:
         if context_callback and handler.required_positional < 3:

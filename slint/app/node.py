@@ -343,7 +343,8 @@ def _format(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
-def _node_major(runtime: Any) -> int | None:
+def node_major(runtime: Any) -> int | None:
+    """The major version of a `nodejsNN.x` runtime (None for any other value)."""
     if not isinstance(runtime, str):
         return None
     match = re.fullmatch(r"nodejs(\d+)(?:\.x)?", runtime.strip())
@@ -475,7 +476,7 @@ class ServerlessNodeBuild:
         if "exclude" in settings:
             exclude = _strings(settings.get("exclude"))
         else:
-            major = _node_major(runtime)
+            major = node_major(runtime)
             exclude = ("aws-sdk",) if major is not None and major <= 16 else ("@aws-sdk/*",)
         external = _strings(settings.get("external"))
         if settings.get("packages") == "external":
@@ -985,6 +986,7 @@ __all__ = [
     "link_node_handler",
     "may_be_v4",
     "nearest_package_json",
+    "node_major",
     "package_name",
     "package_provides",
     "read_package_json",

@@ -47,6 +47,7 @@ from slint.facts import (
     Span,
     Try,
     Value,
+    placed,
 )
 from slint.javascript import sdk
 
@@ -1920,7 +1921,7 @@ class Reader:
             return
         if scope.module and not self.scope.module:
             return
-        changed = _placed(held, path[::-1], value)
+        changed = placed(held, path[::-1], value)
         if changed is not None:
             scope.bind(name, changed, record=scope is self.scope)
 
@@ -2688,32 +2689,6 @@ def _part(held: Value, key: str, text: str) -> Value:
         return Value(text, env=key, names=("process.env",))
     path = f"{held.event_path}.{key}" if held.event_path is not None else None
     return Value(text, event_path=path, names=(f"{held.text}.{key}",) if held.text else ())
-
-
-def _placed(held: Value, path: Sequence[str | int], value: Value) -> Value | None:
-    """`held` with `value` at `path` (object keys and array indices, outermost first);
-    None when `held` has no literal container along the way."""
-    if not path:
-        return value
-    step, rest = path[0], path[1:]
-    if isinstance(step, str):
-        inner = held.item(step)
-        if rest and inner is None:
-            return None
-        placed = _placed(inner, rest, value) if inner is not None else value
-        if placed is None:
-            return None
-        items = (*(i for i in held.items if i[0] != step), (step, placed))
-        return replace(held, keys=tuple(k for k, _ in items if k != "**"), items=items)
-    elements = held.elements
-    if not -len(elements) <= step < len(elements):
-        return None
-    placed = _placed(elements[step], rest, value)
-    if placed is None:
-        return None
-    updated = list(elements)
-    updated[step] = placed
-    return replace(held, elements=tuple(updated))
 
 
 def _is_static(function: Node) -> bool:

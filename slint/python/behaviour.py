@@ -27,6 +27,7 @@ from slint.facts import (
     Span,
     Try,
     Value,
+    placed,
 )
 from slint.fixes import split_lines
 
@@ -642,7 +643,7 @@ class _Function:
         held = self.scope.values.get(node.id)
         if held is None or held.origin is not None or held.event_path is not None:
             return
-        changed = _placed(held, path[::-1], value)
+        changed = placed(held, path[::-1], value)
         if changed is not None:
             self.scope.bind(node.id, changed)
 
@@ -759,32 +760,6 @@ class _Function:
                 where.conditions,
             )
         )
-
-
-def _placed(held: Value, path: Sequence[str | int], value: Value) -> Value | None:
-    """`held` with `value` at `path` (dict keys and list indices, outermost first);
-    None when `held` has no literal container along the way."""
-    if not path:
-        return value
-    step, rest = path[0], path[1:]
-    if isinstance(step, str):
-        inner = held.item(step)
-        if rest and inner is None:
-            return None
-        placed = _placed(inner, rest, value) if inner is not None else value
-        if placed is None:
-            return None
-        items = (*(i for i in held.items if i[0] != step), (step, placed))
-        return replace(held, keys=tuple(k for k, _ in items), items=items)
-    elements = held.elements
-    if not -len(elements) <= step < len(elements):
-        return None
-    placed = _placed(elements[step], rest, value)
-    if placed is None:
-        return None
-    changed = list(elements)
-    changed[step] = placed
-    return replace(held, elements=tuple(changed))
 
 
 def _test_parts(test: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
