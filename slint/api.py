@@ -133,6 +133,24 @@ class Rule:
                 problems.append(f"{cls.__name__}: documentation lacks '## {section}'")
         return problems
 
+    def internal_error(
+        self, path: str, error: BaseException, at: Location | None = None
+    ) -> Diagnostic:
+        """The diagnostic that says this rule crashed on a file (the other rules go on)."""
+        where = at or Location(1, 1)
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            severity=Severity.ERROR,
+            message=(
+                f"internal error in rule {self.code} ({self.name}): {type(error).__name__}: {error}"
+            ),
+            path=path,
+            start=where,
+            end=where,
+            internal_error=True,
+        )
+
     def make_diagnostic(
         self,
         path: str,

@@ -29,7 +29,7 @@ from slint.app.project import (
 from slint.app.sniff import config_kind
 from slint.cache import FindingsCache, code_fingerprint, content_hash, digest
 from slint.config import ConfigResolver
-from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
+from slint.diagnostics import Diagnostic, Location, location_of_offset
 from slint.discovery import CODE_KINDS, SourceFile, classify, discover, display_path
 from slint.facts import ModuleFacts
 from slint.files import FileTooBig, read_limited, too_big_warning
@@ -534,21 +534,7 @@ class Engine:
         try:
             found: Iterable[Diagnostic] = list(produce())
         except Exception as error:  # one rule's bug must not stop the others
-            found = [
-                Diagnostic(
-                    code=rule.code,
-                    name=rule.name,
-                    severity=Severity.ERROR,
-                    message=(
-                        f"internal error in rule {rule.code} ({rule.name}): "
-                        f"{type(error).__name__}: {error}"
-                    ),
-                    path=fallback,
-                    start=Location(1, 1),
-                    end=Location(1, 1),
-                    internal_error=True,
-                )
-            ]
+            found = [rule.internal_error(fallback, error)]
         for diagnostic in found:
             target = by_display.get(diagnostic.path)
             if (target is None or target.source_file.context) and diagnostic.fallback:

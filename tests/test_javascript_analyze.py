@@ -237,3 +237,34 @@ def test_main_is_not_a_conventional_handler_by_name_alone(tmp_path: Path) -> Non
     handler = analyze("handler.mjs", (tmp_path / "handler.mjs").read_bytes(), Settings(), ())
     assert script.facts is not None and script.facts.convention_handlers == ()
     assert handler.facts is not None and handler.facts.convention_handlers == ("handler",)
+
+
+def test_a_crashing_javascript_rule_costs_only_its_own_findings() -> None:
+    from collections.abc import Iterator
+
+    from slint.api import CodeRule
+    from slint.diagnostics import Diagnostic
+    from slint.javascript.analyze import JavaScriptModule
+
+    class Crashing(CodeRule):
+        code = "SL999"
+        name = "crashing"
+
+        def check_javascript(self, module: JavaScriptModule) -> Iterator[Diagnostic]:
+            raise KeyError("boom")
+
+    class Counting(CodeRule):
+        code = "SL998"
+        name = "counting"
+
+        def check_javascript(self, module: JavaScriptModule) -> Iterator[Diagnostic]:
+            start = module.positions.location(0)
+            yield self.make_diagnostic(module.path, start, start, f"{len(module.facts.functions)}")
+
+    result = analyze_javascript(
+        "h.mjs", b"export const handler = async () => 1;\n", Settings(), (Crashing, Counting)
+    )
+    crash, counted = result.diagnostics
+    assert crash.internal_error and crash.code == "SL999"
+    assert crash.message == "internal error in rule SL999 (crashing): KeyError: 'boom'"
+    assert (counted.code, counted.message) == ("SL998", "1")

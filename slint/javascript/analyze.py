@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from slint.analysis import ModuleResult, PendingDiagnostic
 from slint.api import CodeRule, ParseFailure
-from slint.diagnostics import Diagnostic, Location, Severity, location_of_offset
+from slint.diagnostics import Diagnostic, Location, location_of_offset
 from slint.facts import ModuleFacts
 from slint.javascript.grammar import Positions, error_message, first_error, grammar_of, parse
 from slint.settings import Settings
@@ -96,19 +96,5 @@ def analyze_javascript(
                 else:
                     diagnostics.append(found)
         except Exception as crash:  # one rule's bug must not cost the others
-            diagnostics.append(
-                Diagnostic(
-                    code=rule.code,
-                    name=rule.name,
-                    severity=Severity.ERROR,
-                    message=(
-                        f"internal error in rule {rule.code} ({rule.name}): "
-                        f"{type(crash).__name__}: {crash}"
-                    ),
-                    path=path,
-                    start=Location(1, 1),
-                    end=Location(1, 1),
-                    internal_error=True,
-                )
-            )
+            diagnostics.append(rule.internal_error(path, crash))
     return ModuleResult(tuple(diagnostics), tuple(pending), facts, None, text)

@@ -17,7 +17,7 @@ import libcst as cst
 
 from slint.analysis import ModuleResult, PendingDiagnostic
 from slint.api import CodeRule, ParseFailure
-from slint.diagnostics import Diagnostic, Fix, Location, Severity, location_of_offset
+from slint.diagnostics import Diagnostic, Fix, Location, location_of_offset
 from slint.facts import EMPTY
 from slint.python.behaviour import MODULE_KEY, behaviours
 from slint.python.context import ModuleContext
@@ -377,21 +377,7 @@ def _analyze_parsed(
         if crash.top is not None:
             ctx.positions.prepare(crash.top)
         start = ctx.positions.start(crash.node)
-        diagnostics.append(
-            Diagnostic(
-                code=crash.rule.code,
-                name=crash.rule.name,
-                severity=Severity.ERROR,
-                message=(
-                    f"internal error in rule {crash.rule.code} ({crash.rule.name}): "
-                    f"{type(crash.error).__name__}: {crash.error}"
-                ),
-                path=path,
-                start=start,
-                end=start,
-                internal_error=True,
-            )
-        )
+        diagnostics.append(crash.rule.internal_error(path, crash.error, start))
     return ModuleResult(
         tuple(diagnostics),
         tuple(pending),
