@@ -35,6 +35,70 @@ def _compiled_variant(module: Path) -> bool:
         return False
 
 
+def _module_format_problem(function: Function, module: Path) -> str | None:
+    """How the handler module's syntax contradicts the format Node.js loads it in,
+    when it is deployed as written (no build step rewrites it): CommonJS exports in
+    an ES module (`.mjs`, or `.js` under `"type": "module"`), ES module syntax in a
+    `.cjs` file, or in a `.js` file of a CommonJS package on a runtime older than
+    `nodejs22.x` (Node.js 22 runs such a file as an ES module)."""
+    from slint.app.node import is_esm, node_major
+
+    packaging = function.node_packaging
+    if packaging is None or packaging.builder is not None:
+        return None
+    suffix = module.suffix.lower()
+    if suffix not in (".js", ".mjs", ".cjs"):
+        return None
+    syntax = _module_syntax(module)
+    if syntax is None:
+        return None
+    esm_syntax, commonjs_exports = syntax
+    code_dir = function.code_dir
+    if is_esm(module, code_dir if isinstance(code_dir, Path) else None):
+        if commonjs_exports and not esm_syntax:
+            why = ".mjs" if suffix == ".mjs" else 'its package.json says `"type": "module"`'
+            return (
+                f"is an ES module ({why}) but exports through `module.exports` / "
+                "`exports.`, which do not exist there (`ReferenceError: exports is not "
+                "defined in ES module scope`); use `export` or make it CommonJS"
+            )
+        return None
+    if not esm_syntax:
+        return None
+    major = node_major(function.runtime.value)
+    if suffix == ".cjs" or (major is not None and major < 22):
+        return (
+            "uses `import`/`export`, but Node.js loads it as CommonJS (`SyntaxError: "
+            'Cannot use import statement outside a module`); name it `.mjs` or set `"type": '
+            '"module"` in its package.json'
+        )
+    return None
+
+
+def _module_syntax(module: Path) -> tuple[bool, bool] | None:
+    """(ES module syntax at top level, CommonJS exports assigned) of a module."""
+    from slint.javascript.grammar import grammar_of, parse
+
+    grammar = grammar_of(module.name)
+    try:
+        data = module.read_bytes()
+    except OSError:
+        return None
+    if grammar is None:
+        return None
+    root = parse(data.removeprefix(b"\xef\xbb\xbf"), grammar).root_node
+    esm = False
+    commonjs = False
+    for statement in root.named_children:
+        if statement.type in ("import_statement", "export_statement"):
+            esm = True
+        elif statement.type == "expression_statement":
+            text = data[statement.start_byte : statement.end_byte].lstrip()
+            if text.startswith((b"module.exports", b"exports.")):
+                commonjs = True
+    return esm, commonjs
+
+
 # An "export" that is a file extension: `Handler: index.js` names a file.
 _FILE_SUFFIXES = frozenset({"js", "mjs", "cjs", "ts", "mts", "cts"})
 
@@ -56,7 +120,9 @@ class HandlerNotFound(CrossRule):
     loads (`src/users.create` names `src/users.js`, `.mjs` or `.cjs`, or the TypeScript
     source a declared build compiles: serverless-esbuild and other build plugins, the
     Serverless Framework v4, SAM `BuildMethod: esbuild` with its `EntryPoints`) and its
-    export `create` (also in the default export, as the runtime looks it up).
+    export `create` (also in the default export, as the runtime looks it up), and, for a
+    module deployed as written, that its syntax is the format Node.js loads it in
+    (`module.exports` in an ES module, `export` in a `.cjs` file).
     Container images, inline code (`InlineCode`, `ZipFile`), code in S3, prebuilt
     artifacts and layers' wrapper handlers are skipped; a CDK bundle is only checked
     to exist.
@@ -221,6 +287,14 @@ class HandlerNotFound(CrossRule):
         if ref.bundled or handler is None or handler.facts is None:
             return  # a bundle is build output; a module that does not parse is SL000's
         facts = handler.facts
+        mismatch = _module_format_problem(function, ref.module_path)
+        if mismatch is not None:
+            yield self.at_setting(
+                function.handler,
+                f"{subject}: {handler.display} {mismatch}; every invocation would fail "
+                "with Runtime.UserCodeSyntaxError or Runtime.ImportModuleError",
+            )
+            return
         if export_target(facts, ref.function) is not None:
             return
         if any(name.startswith("*") for name in facts.exports):
@@ -260,6 +334,32 @@ class HandlerNotFound(CrossRule):
                 "src/legacy.js": "const list = async () => [];\nmodule.exports = { list };\n",
                 "src/typed.ts": "export const remove = async (event: unknown) => ({});\n",
                 "src/routes.js": "exports.users = { get: async () => ({}) };\n",
+            },
+        ),
+        # Module formats that load: ESM syntax in a .js file on nodejs22.x (Node.js 22
+        # detects it), CommonJS under "type": "commonjs", an ES module under "type":
+        # "module"; a build step (serverless-esbuild) rewrites whatever it bundles.
+        Valid(
+            dedent("""\
+                service: users
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  create:
+                    handler: esm/users.create
+                  list:
+                    handler: cjs/users.list
+                  remove:
+                    handler: typed/users.remove
+                """),
+            filename="serverless.yml",
+            files={
+                "esm/users.js": "export const create = async (event) => ({});\n",
+                "cjs/package.json": '{"type": "commonjs"}\n',
+                "cjs/users.js": "module.exports.list = async () => [];\n",
+                "typed/package.json": '{"type": "module"}\n',
+                "typed/users.js": "export async function remove(event) {\n  return {};\n}\n",
             },
         ),
         Valid(
@@ -517,6 +617,43 @@ class HandlerNotFound(CrossRule):
             line=7,
             column=5,
             message="src/users.mjs has no export `create`",
+        ),
+        # Node.js: CommonJS exports in an ES module (package.json `"type": "module"`).
+        Invalid(
+            dedent("""\
+                service: users
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  create:
+                    handler: src/users.create
+                """),
+            filename="serverless.yml",
+            files={
+                "package.json": '{"type": "module"}\n',
+                "src/users.js": "exports.create = async (event) => ({});\n",
+            },
+            line=7,
+            column=5,
+            message="exports is not defined in ES module scope",
+        ),
+        # Node.js: ES module syntax in a .cjs file.
+        Invalid(
+            dedent("""\
+                service: users
+                provider:
+                  name: aws
+                  runtime: nodejs22.x
+                functions:
+                  create:
+                    handler: src/users.create
+                """),
+            filename="serverless.yml",
+            files={"src/users.cjs": "export const create = async (event) => ({});\n"},
+            line=7,
+            column=5,
+            message="Cannot use import statement outside a module",
         ),
         # Node.js: no .js, .mjs or .cjs file (a TypeScript source needs a build step,
         # which version 3 of the framework does not have without a plugin).
