@@ -139,7 +139,7 @@ class HandlerSignature(CrossRule):
         if key in self._reported:
             return
         config = where(function.handler)
-        found = _node_problem(function, facts, ref.function, target)
+        found = _node_problem(function, facts, ref.function, target, handler.module_path)
         if found is None:
             return
         location, length, message, severity = found
@@ -826,8 +826,18 @@ _NO_CALLBACKS_FROM = 24
 _CONTEXT_CALLBACKS = frozenset({"done", "succeed", "fail"})
 
 
+def _async_example(name: str, module: Path) -> str:
+    """An async handler written the way the module exports (ESM or CommonJS)."""
+    from slint.app.node import is_esm
+
+    export = name.rpartition(".")[2]
+    if module.suffix in (".js", ".cjs") and not is_esm(module):
+        return f"`exports.{export} = async (event, context) => {{...}}`"
+    return f"`export const {export} = async (event, context) => {{...}}`"
+
+
 def _node_problem(
-    function: Function, facts: ModuleFacts, name: str, target: str
+    function: Function, facts: ModuleFacts, name: str, target: str, module: Path
 ) -> tuple[Location | None, int, str, Severity | None] | None:
     """What is wrong with a Node.js handler export: (where, length, message, severity
     when not the rule's); no location for an export whose definition the facts do not
@@ -880,7 +890,7 @@ def _node_problem(
             length,
             f"{how}: the {function.runtime.value} runtime no longer supports callback "
             "handlers, and every invocation fails; make it `async` and return the result "
-            "(`export const handler = async (event, context) => {...}`)",
+            f"({_async_example(name, module)})",
             None,
         )
     if handler.is_async and calls_callback:
