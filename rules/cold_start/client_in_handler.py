@@ -1024,7 +1024,7 @@ class ClientInHandler(CodeRule):
                 reported.append(call)
                 if source is None:
                     source = Source(module.data, module.tree)
-                written = _shown(source.text(call.span))
+                written = _shown(source.span_text(call.span))
                 message = (
                     f"`{written}` builds {_article(kind)} on every invocation: create it once "
                     "at module scope (or lazily, `client ??= ...`) so that warm invocations "
@@ -1087,7 +1087,7 @@ class ClientInHandler(CodeRule):
         for closing in behaviour.calls:
             receiver = closing.receiver
             if closing.method in _JS_CLOSERS and receiver is not None and receiver.text == bound:
-                code = _shown(source.text(closing.span))
+                code = _shown(source.span_text(closing.span))
                 return (
                     f"`{function.name}` closes `{bound}` (`{code}`, line {closing.span.line}), "
                     f"so warm invocations would get a closed {kind} from module scope: keep "

@@ -1544,7 +1544,7 @@ class _JsReader:
         found = [c for c in arguments.named_children if not c.is_extra] if arguments else []
         if not found or not self._package_path(found[0], 0):
             return None
-        code = _short(" ".join(self.source.text(call.span).split()))
+        code = _short(" ".join(self.source.span_text(call.span).split()))
         path = _short(" ".join(_node_text(self.source, found[0]).split()))
         message = (
             f"`{code}` reads the package file {path} on every invocation: it is the same on "

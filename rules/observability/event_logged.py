@@ -12,12 +12,13 @@ from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Diagnostic, Location
 from slint.javascript.behaviour import (
-    FUNCTION_DECLARATIONS,
+    FUNCTION_NODES,
     kids,
     parameter_names,
     pattern_names,
     strip,
 )
+from slint.javascript.grammar import node_text
 from slint.python.context import dotted_name
 
 from .._support.logs import LOG_METHODS
@@ -150,16 +151,7 @@ _JS_EVENT_NAMES = frozenset(
 _JS_CONTEXT_NAMES = frozenset({"context", "lambdaContext", "_context", "lambda_context"})
 _JS_CONTEXT_LIKE = re.compile(r"^_*([A-Za-z0-9_]*_)?context$|^_*[a-z][A-Za-z0-9]*Context$")
 _JS_EVENT_LIKE = re.compile(r"^_*(e|evt|([A-Za-z0-9_]*_)?event|[a-z][A-Za-z0-9]*Event)$")
-_JS_FUNCTIONS = frozenset(
-    {
-        "arrow_function",
-        "function_expression",
-        "function",
-        "generator_function",
-        "method_definition",
-        *FUNCTION_DECLARATIONS,
-    }
-)
+_JS_FUNCTIONS = FUNCTION_NODES
 
 
 def _js_frame(function: Node, data: bytes, outer: dict[str, str]) -> dict[str, str]:
@@ -184,14 +176,10 @@ def _js_frame(function: Node, data: bytes, outer: dict[str, str]) -> dict[str, s
     return names
 
 
-def _js_text(node: Node, data: bytes) -> str:
-    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
 def _js_callee(node: Node, data: bytes) -> str:
     """The callee of a call as written, without blanks (`console.log`, `this.logger.info`)."""
     callee = node.child_by_field_name("function")
-    return "".join(_js_text(strip(callee), data).split()) if callee is not None else ""
+    return "".join(node_text(strip(callee), data).split()) if callee is not None else ""
 
 
 def _js_whole(node: Node, data: bytes, names: dict[str, str]) -> str | None:
@@ -199,9 +187,9 @@ def _js_whole(node: Node, data: bytes, names: dict[str, str]) -> str | None:
     node = strip(node)
     kind = node.type
     if kind == "identifier":
-        return names.get(_js_text(node, data))
+        return names.get(node_text(node, data))
     if kind == "shorthand_property_identifier":
-        return names.get(_js_text(node, data))
+        return names.get(node_text(node, data))
     if kind == "await_expression":
         inner = kids(node)
         return _js_whole(inner[0], data, names) if inner else None
@@ -293,7 +281,7 @@ def _js_log_event_option(node: Node, data: bytes) -> Node | None:
             if (
                 key is not None
                 and value is not None
-                and _js_text(key, data).strip("'\"") == "logEvent"
+                and node_text(key, data).strip("'\"") == "logEvent"
                 and strip(value).type == "true"
             ):
                 return pair
@@ -301,7 +289,7 @@ def _js_log_event_option(node: Node, data: bytes) -> Node | None:
 
 
 def _js_shown(node: Node, data: bytes) -> str:
-    shown = " ".join(_js_text(node, data).split())
+    shown = " ".join(node_text(node, data).split())
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
@@ -790,7 +778,7 @@ class EventLogged(CodeRule):
         value = node.child_by_field_name("value" if field_name == "name" else "right")
         if target is None or target.type != "identifier":
             return names
-        name = _js_text(target, data)
+        name = node_text(target, data)
         kind = _js_whole(value, data, names) if value is not None else None
         if kind is not None:
             names[name] = kind

@@ -10,11 +10,12 @@ import libcst as cst
 
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from slint.javascript.behaviour import FUNCTION_NODES, pattern_names
 from slint.javascript.behaviour import kids as js_kids
 from slint.javascript.behaviour import parameter_names as js_parameter_names
-from slint.javascript.behaviour import pattern_names
 from slint.javascript.behaviour import string_value as js_string
 from slint.javascript.behaviour import strip as js_strip
+from slint.javascript.grammar import node_text
 from slint.python.context import DEFINED, FixBuilder, Positions, dotted_name
 
 from .._support.logs import LOG_METHODS
@@ -266,17 +267,7 @@ _JS_TRACE_METHODS = frozenset({"putAnnotation", "putMetadata", "addMetadata", "a
 _JS_ITERATIONS = frozenset(
     {"map", "forEach", "flatMap", "filter", "some", "every", "find", "findIndex"}
 )
-_JS_FUNCTIONS = frozenset(
-    {
-        "arrow_function",
-        "function_expression",
-        "function",
-        "generator_function",
-        "function_declaration",
-        "generator_function_declaration",
-        "method_definition",
-    }
-)
+_JS_FUNCTIONS = FUNCTION_NODES
 # Wrappers that only speak to the type checker, or group.
 _JS_TRANSPARENT = frozenset(
     {
@@ -307,10 +298,6 @@ _JS_PRIMARY = frozenset(
 )
 
 
-def _js_text(node: Node, data: bytes) -> str:
-    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
 def _js_replaces_plus(call: Node, data: bytes) -> bool:
     """`.replace(/\\+/g, " ")`, `.replaceAll("+", " ")` (or `%20`): with it,
     `decodeURIComponent` decodes like `unquote_plus`."""
@@ -324,19 +311,19 @@ def _js_replaces_plus(call: Node, data: bytes) -> bool:
     if pattern.type == "regex":
         body = pattern.child_by_field_name("pattern")
         flags = pattern.child_by_field_name("flags")
-        text = _js_text(body, data) if body is not None else ""
-        return text in ("\\+", "[+]") and flags is not None and "g" in _js_text(flags, data)
+        text = node_text(body, data) if body is not None else ""
+        return text in ("\\+", "[+]") and flags is not None and "g" in node_text(flags, data)
     if pattern.type == "string":
         callee = call.child_by_field_name("function")
         method = callee.child_by_field_name("property") if callee is not None else None
-        replace_all = method is not None and _js_text(method, data) == "replaceAll"
+        replace_all = method is not None and node_text(method, data) == "replaceAll"
         return replace_all and js_string(pattern, data) == "+"
     return False
 
 
 def _js_callee_text(call: Node, data: bytes) -> str:
     callee = call.child_by_field_name("function") or call.child_by_field_name("constructor")
-    return "".join(_js_text(js_strip(callee), data).split()) if callee is not None else ""
+    return "".join(node_text(js_strip(callee), data).split()) if callee is not None else ""
 
 
 def _js_is_log(callee: str) -> bool:
@@ -449,22 +436,22 @@ class _JavaScriptKeys:
             "method_definition",
             "function_expression",
         ):
-            return _js_text(name, self.data)
+            return node_text(name, self.data)
         parent = node.parent
         if parent is not None and parent.type == "variable_declarator":
             target = parent.child_by_field_name("name")
             if target is not None and target.type == "identifier":
-                return _js_text(target, self.data)
+                return node_text(target, self.data)
         if parent is not None and parent.type == "assignment_expression":
             # `exports.handler = async function (event) {...}`, `module.exports = ...`.
             target = parent.child_by_field_name("left")
             if target is not None:
-                return _js_text(target, self.data).rpartition(".")[2]
+                return node_text(target, self.data).rpartition(".")[2]
         if parent is not None and parent.type == "export_statement":
             return "default"
         if parent is not None and parent.type == "pair":
             key = parent.child_by_field_name("key")
-            return _js_text(key, self.data) if key is not None else None
+            return node_text(key, self.data) if key is not None else None
         return None
 
     def _parameters(self, node: Node) -> list[str]:
@@ -548,11 +535,11 @@ class _JavaScriptKeys:
             return None
         method = js_strip(callee).child_by_field_name("property")
         receiver = js_strip(callee).child_by_field_name("object")
-        if method is None or receiver is None or _js_text(method, self.data) not in _JS_ITERATIONS:
+        if method is None or receiver is None or node_text(method, self.data) not in _JS_ITERATIONS:
             return None
         receiver = js_strip(receiver)
         if receiver.type == "identifier":
-            held = self._lookup(_js_text(receiver, self.data))
+            held = self._lookup(node_text(receiver, self.data))
             if isinstance(held, _JsHeld):
                 return held
         tail = self._tail(receiver, 1)
@@ -569,7 +556,7 @@ class _JavaScriptKeys:
     def _shadow(self, target: Node) -> None:
         frame = self.frames[-1]
         if target.type == "identifier":
-            frame.names[_js_text(target, self.data)] = None
+            frame.names[node_text(target, self.data)] = None
         elif target.type in ("object_pattern", "array_pattern"):
             for name in pattern_names(target, self.data):
                 frame.names[name] = None
@@ -577,7 +564,7 @@ class _JavaScriptKeys:
     def _bind(self, target: Node, held: _JsHeld) -> None:
         frame = self.frames[-1]
         if target.type in ("identifier", "shorthand_property_identifier_pattern"):
-            frame.names[_js_text(target, self.data)] = held
+            frame.names[node_text(target, self.data)] = held
         elif target.type in ("object_pattern", "array_pattern"):
             # `const [name, ext] = key.split(".")`: every part is raw text of the key.
             for name in pattern_names(target, self.data):
@@ -591,7 +578,7 @@ class _JavaScriptKeys:
         tail = self._tail(value, 2)
         for size in (2, 1):
             if len(tail) >= size and tail[-size:] in _PREFIXES:
-                self.frames[-1].names[_js_text(target, self.data)] = tail[-size:]
+                self.frames[-1].names[node_text(target, self.data)] = tail[-size:]
                 return
 
     # -- paths -------------------------------------------------------------------------
@@ -602,7 +589,7 @@ class _JavaScriptKeys:
             target = node.child_by_field_name("object")
             if prop is None or target is None:
                 return None
-            return _js_text(prop, self.data), target
+            return node_text(prop, self.data), target
         if node.type == "subscript_expression":
             index = node.child_by_field_name("index")
             target = node.child_by_field_name("object")
@@ -626,7 +613,7 @@ class _JavaScriptKeys:
         segments.reverse()
         current = js_strip(current)
         if len(segments) < length and current.type == "identifier":
-            held = self._lookup(_js_text(current, self.data))
+            held = self._lookup(node_text(current, self.data))
             if isinstance(held, tuple):
                 segments = [*held, *segments]
         return tuple(segments[-length:])
@@ -652,7 +639,7 @@ class _JavaScriptKeys:
         value = js_strip(value)
         tail: tuple[str, ...] = ()
         if value.type == "identifier":
-            held = self._lookup(_js_text(value, self.data))
+            held = self._lookup(node_text(value, self.data))
             tail = held if isinstance(held, tuple) else ()
         elif value.type in ("member_expression", "subscript_expression"):
             tail = self._tail(value, 2)
@@ -661,7 +648,7 @@ class _JavaScriptKeys:
     def _pattern(self, pattern: Node, tail: tuple[str, ...], owner: Node) -> None:
         for child in js_kids(pattern):
             if child.type == "shorthand_property_identifier_pattern":
-                prop, target = _js_text(child, self.data), child
+                prop, target = node_text(child, self.data), child
             elif child.type == "pair_pattern":
                 name_node = child.child_by_field_name("key")
                 target_node = child.child_by_field_name("value")
@@ -670,14 +657,14 @@ class _JavaScriptKeys:
                 prop = (
                     js_string(name_node, self.data)
                     if name_node.type == "string"
-                    else _js_text(name_node, self.data)
+                    else node_text(name_node, self.data)
                 )
                 target = target_node
             elif child.type == "object_assignment_pattern":
                 left = child.child_by_field_name("left")
                 if left is None:
                     continue
-                prop, target = _js_text(left, self.data), left
+                prop, target = node_text(left, self.data), left
             else:
                 continue
             path = (*tail, prop)
@@ -694,7 +681,7 @@ class _JavaScriptKeys:
             elif target.type in ("identifier", "shorthand_property_identifier_pattern"):
                 for size in (2, 1):
                     if len(path) >= size and path[-size:] in _PREFIXES:
-                        self.frames[-1].names[_js_text(target, self.data)] = path[-size:]
+                        self.frames[-1].names[node_text(target, self.data)] = path[-size:]
                         break
 
     def _loop(self, node: Node) -> None:
@@ -706,14 +693,14 @@ class _JavaScriptKeys:
         self._shadow(left)
         tail = self._tail(js_strip(right), 1)
         if left.type == "identifier" and tail and (*tail, "*") in _PREFIXES:
-            self.frames[-1].names[_js_text(left, self.data)] = (*tail, "*")
+            self.frames[-1].names[node_text(left, self.data)] = (*tail, "*")
         elif left.type == "object_pattern" and tail and (*tail, "*") in _PREFIXES:
             self._pattern(left, (*tail, "*"), node)
             for bound, held in self.binds.pop(node.id, ()):
                 self._bind(bound, held)
 
     def _read(self, node: Node) -> None:
-        name = _js_text(node, self.data)
+        name = node_text(node, self.data)
         held = self._lookup(name)
         if isinstance(held, _JsHeld) and self._is_read(node):
             self._use(held.key, node, replaced=held.replaced)
@@ -723,7 +710,7 @@ class _JavaScriptKeys:
         if callee is None:
             return
         callee = js_strip(callee)
-        text = _js_text(callee, self.data)
+        text = node_text(callee, self.data)
         if text in _JS_DECODERS:
             full = text in ("decodeURIComponent", "querystring.unescape")
             self._decoded_parameter(node, full_decoder=full)
@@ -735,7 +722,7 @@ class _JavaScriptKeys:
             target = callee.child_by_field_name("object")
             prop = callee.child_by_field_name("property")
             if target is not None and target.type == "this" and prop is not None:
-                name = _js_text(prop, self.data)
+                name = node_text(prop, self.data)
         if name is not None and name in self.functions:
             result = _JsKey(node, "", via=name)
             self.results.setdefault(name, []).append(result)
@@ -760,8 +747,8 @@ class _JavaScriptKeys:
             if target is None:
                 break
             value = js_strip(target)
-        if value.type == "identifier" and _js_text(value, self.data) in frame.params:
-            place = (frame.name, _js_text(value, self.data))
+        if value.type == "identifier" and node_text(value, self.data) in frame.params:
+            place = (frame.name, node_text(value, self.data))
             if plus and full_decoder:
                 self.decodes[place] = None
             elif place not in self.decodes:
@@ -841,7 +828,7 @@ class _JavaScriptKeys:
             if kind == "member_expression" and parent.child_by_field_name("object") == child:
                 grand = parent.parent
                 method = parent.child_by_field_name("property")
-                name = _js_text(method, data) if method is not None else ""
+                name = node_text(method, data) if method is not None else ""
                 if grand is not None and grand.type == "call_expression":
                     if name in _JS_TEST_METHODS:
                         return _JS_HARMLESS
@@ -958,7 +945,7 @@ class _JavaScriptKeys:
                 target = stripped.child_by_field_name("object")
                 prop = stripped.child_by_field_name("property")
                 if target is not None and target.type == "this" and prop is not None:
-                    name = _js_text(prop, data)
+                    name = node_text(prop, data)
                 if target is not None and js_strip(target).type == "regex":
                     return _JS_HARMLESS  # `/\.jpg$/.test(key)`
             if name is not None and name in self.functions and position >= 0:
@@ -1040,12 +1027,12 @@ class _JavaScriptKeys:
         return found
 
     def _subject(self, key: _JsKey) -> str:
-        code = _short(_js_text(key.node, self.data))
+        code = _short(node_text(key.node, self.data))
         origin = key.origin
         if origin is None:
             return f"{key.noun} `{code}`"
         row = self.module.positions.start(origin.node).row
-        source = _short(_js_text(origin.node, self.data))
+        source = _short(node_text(origin.node, self.data))
         return f"`{code}` returns the {origin.noun} `{source}` (line {row}), which"
 
     def _report(self, key: _JsKey, message: str, fix: Fix | None) -> Diagnostic:
@@ -1061,7 +1048,7 @@ class _JavaScriptKeys:
             return None
         positions = self.module.positions
         node = key.node
-        inner = _js_text(node, self.data)
+        inner = node_text(node, self.data)
         if node.type not in _JS_PRIMARY:
             inner = f"({inner})"
         text = f"decodeURIComponent({inner}{_JS_PLUS})"

@@ -11,9 +11,10 @@ import libcst as cst
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Diagnostic, Location
 from slint.facts import Call
+from slint.javascript.behaviour import FUNCTION_NODES, pattern_names, strip_await
 from slint.javascript.behaviour import kids as js_kids
 from slint.javascript.behaviour import parameter_names as js_parameter_names
-from slint.javascript.behaviour import pattern_names
+from slint.javascript.grammar import node_text
 from slint.python.context import dotted_name
 
 if TYPE_CHECKING:
@@ -845,29 +846,8 @@ _JS_PURE_CALLS = frozenset(
     }
 )
 _JS_LOOPS = frozenset({"while_statement", "do_statement", "for_statement", "for_in_statement"})
-_JS_FUNCTIONS = frozenset(
-    {
-        "arrow_function",
-        "function_expression",
-        "function",
-        "generator_function",
-        "function_declaration",
-        "generator_function_declaration",
-        "method_definition",
-        "class_declaration",
-        "class",
-    }
-)
-_JS_TRANSPARENT = frozenset(
-    {
-        "parenthesized_expression",
-        "as_expression",
-        "satisfies_expression",
-        "non_null_expression",
-        "type_assertion",
-        "await_expression",
-    }
-)
+# A class body is not the enclosing function's code either.
+_JS_FUNCTIONS = FUNCTION_NODES | {"class_declaration", "class"}
 _JS_ORDERING = frozenset({"<", "<=", ">", ">="})
 # Statements and expressions whose `condition` decides what runs.
 _JS_TESTED = frozenset(
@@ -876,21 +856,8 @@ _JS_TESTED = frozenset(
 _JS_COUNTING = frozenset({"+", "-", "*", "**", "<<"})
 
 
-def _js_text(node: Node, data: bytes) -> str:
-    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
 def _js_code(node: Node, data: bytes) -> str:
-    return " ".join(_js_text(node, data).split())
-
-
-def _js_strip(node: Node) -> Node:
-    while node.type in _JS_TRANSPARENT:
-        inner = js_kids(node)
-        if not inner:
-            break
-        node = inner[-1] if node.type == "type_assertion" else inner[0]
-    return node
+    return " ".join(node_text(node, data).split())
 
 
 def _js_statements(node: Node | None) -> list[Node]:
@@ -917,16 +884,16 @@ def _js_nodes(node: Node) -> Iterator[Node]:
 
 def _js_dotted(node: Node, data: bytes) -> str | None:
     """`done`, `this.running`, `res.ok`: a name or a chain of plain properties."""
-    node = _js_strip(node)
+    node = strip_await(node)
     if node.type in ("identifier", "this", "shorthand_property_identifier"):
-        return _js_text(node, data)
+        return node_text(node, data)
     if node.type == "member_expression":
         target = node.child_by_field_name("object")
         prop = node.child_by_field_name("property")
         base = _js_dotted(target, data) if target is not None else None
         if base is None or prop is None:
             return None
-        return f"{base}.{_js_text(prop, data)}"
+        return f"{base}.{node_text(prop, data)}"
     return None
 
 
@@ -942,7 +909,7 @@ def _js_names_read(node: Node, data: bytes) -> set[str]:
 
 def _js_callee(call: Node, data: bytes) -> str:
     callee = call.child_by_field_name("function") or call.child_by_field_name("constructor")
-    return "".join(_js_text(_js_strip(callee), data).split()) if callee is not None else ""
+    return "".join(node_text(strip_await(callee), data).split()) if callee is not None else ""
 
 
 def _js_last(call: Node, data: bytes) -> str:
@@ -953,12 +920,12 @@ def _js_always_true(test: Node | None, data: bytes) -> bool:
     """`while (true)`, `while (1)`, `for (;;)`."""
     if test is None:
         return True
-    test = _js_strip(test)
+    test = strip_await(test)
     if test.type == "true":
         return True
     if test.type == "number":
         try:
-            return float(_js_text(test, data)) != 0
+            return float(node_text(test, data)) != 0
         except ValueError:
             return False
     return False
@@ -974,7 +941,7 @@ def _js_has_ordering(test: Node) -> bool:
 
 
 def _js_target_names(target: Node, data: bytes) -> list[str]:
-    target = _js_strip(target)
+    target = strip_await(target)
     if target.type in ("object_pattern", "array_pattern"):
         return pattern_names(target, data)
     dotted = _js_dotted(target, data)
@@ -983,12 +950,12 @@ def _js_target_names(target: Node, data: bytes) -> list[str]:
 
 def _js_root_name(target: Node, data: bytes) -> str | None:
     """`kwargs` of `kwargs["Key"] = ...`, `items` of `items[0].x = ...`."""
-    target = _js_strip(target)
+    target = strip_await(target)
     while target.type == "subscript_expression":
         inner = target.child_by_field_name("object")
         if inner is None:
             return None
-        target = _js_strip(inner)
+        target = strip_await(inner)
     return _js_dotted(target, data)
 
 
@@ -1126,7 +1093,7 @@ class _JsLoopScan:
                     )
             elif statement.type == "expression_statement":
                 inner = js_kids(statement)
-                expression = _js_strip(inner[0]) if inner else None
+                expression = strip_await(inner[0]) if inner else None
                 if expression is not None and expression.type in (
                     "assignment_expression",
                     "augmented_assignment_expression",
@@ -1151,16 +1118,16 @@ class _JsLoopScan:
         )
 
     def _method_call(self, value: Node) -> Node | None:
-        value = _js_strip(value)
+        value = strip_await(value)
         if value.type != "call_expression":
             return None
         callee = value.child_by_field_name("function")
-        if callee is not None and _js_strip(callee).type == "member_expression":
-            member = _js_strip(callee)
+        if callee is not None and strip_await(callee).type == "member_expression":
+            member = strip_await(callee)
             target = member.child_by_field_name("object")
             prop = member.child_by_field_name("property")
             receiver = _js_dotted(target, self.data) if target is not None else None
-            method = _js_text(prop, self.data) if prop is not None else ""
+            method = node_text(prop, self.data) if prop is not None else ""
             if receiver is not None and method in _JS_GROWING:
                 self.counters.add(receiver)  # `errors.push(e)` ... `if (errors.length > 3)`
             if receiver is not None and method in _JS_GROWING | _JS_SHRINKING:
@@ -1168,7 +1135,7 @@ class _JsLoopScan:
         return value
 
     def _expression(self, value: Node, after: _Flow) -> _Flow:
-        value = _js_strip(value)
+        value = strip_await(value)
         kind = value.type
         if kind in ("assignment_expression", "augmented_assignment_expression"):
             target = value.child_by_field_name("left")
@@ -1208,14 +1175,14 @@ class _JsLoopScan:
             self.changes.extend(_Change(name, "count") for name in names)
         else:
             read = frozenset(_js_names_read(value, self.data))
-            if _js_strip(value).type == "binary_expression":
+            if strip_await(value).type == "binary_expression":
                 self.counters.update(name for name in names if name in read)  # `n = n + 1`
             self.assignments.append((names, value))
             if _js_makes_call(value, self.data):
                 self.changes.extend(_Change(name, "call") for name in names)
             else:
                 self.changes.extend(_Change(name, "value", read) for name in names)
-        stripped = _js_strip(target)
+        stripped = strip_await(target)
         if stripped.type == "subscript_expression":
             root = _js_root_name(stripped, self.data)
             if root is not None:
@@ -1281,8 +1248,8 @@ class _JsLoopScan:
                     return None
                 called = True
                 callee = node.child_by_field_name("function")
-                if callee is not None and _js_strip(callee).type == "member_expression":
-                    target = _js_strip(callee).child_by_field_name("object")
+                if callee is not None and strip_await(callee).type == "member_expression":
+                    target = strip_await(callee).child_by_field_name("object")
                     if target is not None:
                         reads.update(_js_names_read(target, self.data))
                 arguments = node.child_by_field_name("arguments")
@@ -1450,8 +1417,8 @@ class _JavaScriptRetries:
                 arguments = node.child_by_field_name("arguments")
                 pending.extend(js_kids(arguments) if arguments is not None else [])
                 callee = node.child_by_field_name("function")
-                if callee is not None and _js_strip(callee).type == "member_expression":
-                    target = _js_strip(callee).child_by_field_name("object")
+                if callee is not None and strip_await(callee).type == "member_expression":
+                    target = strip_await(callee).child_by_field_name("object")
                     if target is not None:
                         pending.append(target)
             elif kind == "new_expression" and _js_callee(node, data) == "Date":
@@ -1463,7 +1430,7 @@ class _JavaScriptRetries:
                 if kind == "member_expression":
                     target = node.child_by_field_name("object")
                     prop = node.child_by_field_name("property")
-                    if prop is not None and _bound_like(_js_text(prop, data)):
+                    if prop is not None and _bound_like(node_text(prop, data)):
                         return True
                     if target is not None:
                         pending.append(target)
@@ -1477,16 +1444,16 @@ class _JavaScriptRetries:
         data = self.data
         name = node.child_by_field_name("name")
         if node.type == "method_definition" and name is not None:
-            return _js_text(name, data), True
+            return node_text(name, data), True
         if node.type in ("function_declaration", "generator_function_declaration"):
-            return (_js_text(name, data), False) if name is not None else None
+            return (node_text(name, data), False) if name is not None else None
         parent = node.parent
         if parent is not None and parent.type == "variable_declarator":
             target = parent.child_by_field_name("name")
             if target is not None and target.type == "identifier":
-                return _js_text(target, data), False
+                return node_text(target, data), False
         if node.type == "function_expression" and name is not None:
-            return _js_text(name, data), False
+            return node_text(name, data), False
         return None
 
     def _check_recursion(self, function: Node) -> None:
@@ -1530,7 +1497,7 @@ class _JavaScriptRetries:
                 callee = node.child_by_field_name("function")
                 if callee is None:
                     continue
-                stripped = _js_strip(callee)
+                stripped = strip_await(callee)
                 if method:
                     target = stripped.child_by_field_name("object")
                     prop = stripped.child_by_field_name("property")
@@ -1539,10 +1506,10 @@ class _JavaScriptRetries:
                         and target is not None
                         and target.type == "this"
                         and prop is not None
-                        and _js_text(prop, data) == name
+                        and node_text(prop, data) == name
                     ):
                         calls.append(node)
-                elif stripped.type == "identifier" and _js_text(stripped, data) == name:
+                elif stripped.type == "identifier" and node_text(stripped, data) == name:
                     calls.append(node)
         for call in calls:
             arguments = self._recursive_arguments(call, params, defaulted, counters)
@@ -1578,11 +1545,11 @@ class _JavaScriptRetries:
             if parameter.type == "assignment_pattern":
                 left = parameter.child_by_field_name("left")
                 if left is not None and left.type == "identifier":
-                    found.append(_js_text(left, self.data))
+                    found.append(node_text(left, self.data))
             elif parameter.child_by_field_name("value") is not None:
                 pattern = parameter.child_by_field_name("pattern")
                 if pattern is not None and pattern.type == "identifier":
-                    found.append(_js_text(pattern, self.data))
+                    found.append(node_text(pattern, self.data))
         return found
 
     def _recursive_arguments(
@@ -1599,12 +1566,12 @@ class _JavaScriptRetries:
             if argument.type == "spread_element":
                 return None
             param = params[index] if index < len(params) else None
-            value = _js_strip(argument)
-            if value.type == "identifier" and _js_text(value, data) in params:
-                if param is not None and param != _js_text(value, data):
+            value = strip_await(argument)
+            if value.type == "identifier" and node_text(value, data) in params:
+                if param is not None and param != node_text(value, data):
                     return None
-                if _js_text(value, data) in counters:
-                    grown.append((_js_text(value, data), _js_code(value, data)))
+                if node_text(value, data) in counters:
+                    grown.append((node_text(value, data), _js_code(value, data)))
                 continue
             if value.type in ("number", "string", "true", "false", "null", "undefined"):
                 if param is not None:
@@ -1614,11 +1581,11 @@ class _JavaScriptRetries:
                 operator = value.child_by_field_name("operator")
                 sides = [value.child_by_field_name("left"), value.child_by_field_name("right")]
                 counted = [
-                    _js_text(side, data)
+                    node_text(side, data)
                     for side in sides
                     if side is not None
                     and side.type == "identifier"
-                    and _js_text(side, data) in params
+                    and node_text(side, data) in params
                 ]
                 numbers = [side for side in sides if side is not None and side.type == "number"]
                 if operator is not None and operator.type in _JS_COUNTING and counted and numbers:

@@ -12,10 +12,11 @@ from slint.analysis import PendingDiagnostic
 from slint.api import CodeRule, FixKind, Invalid, Severity, Valid
 from slint.diagnostics import Location
 from slint.facts import Call, Value
+from slint.javascript.behaviour import FUNCTION_NODES, pattern_names
 from slint.javascript.behaviour import kids as js_kids
-from slint.javascript.behaviour import pattern_names
 from slint.javascript.behaviour import string_value as js_string
 from slint.javascript.behaviour import strip as js_strip
+from slint.javascript.grammar import node_text
 from slint.python.context import ASSIGNED, DEFINED, ModuleContext
 
 from .._support.dynamodb import update_actions
@@ -161,17 +162,7 @@ class _Frame:
 
 # -- JavaScript and TypeScript ---------------------------------------------------------------
 _JS_DYNAMODB_SERVICES = frozenset({"dynamodb", "dynamodb.Table"})
-_JS_FUNCTIONS = frozenset(
-    {
-        "arrow_function",
-        "function_expression",
-        "function",
-        "generator_function",
-        "function_declaration",
-        "generator_function_declaration",
-        "method_definition",
-    }
-)
+_JS_FUNCTIONS = FUNCTION_NODES
 # Statements whose body may run zero times or only in some cases.
 _JS_BRANCHES = frozenset(
     {
@@ -305,7 +296,7 @@ class _JavaScriptReadModifyWrite:
                     if carried:
                         taint = taint | carried if taint else carried
             if kind in ("identifier", "shorthand_property_identifier"):
-                taint = frame.lookup(_js_text(node, self.data))
+                taint = frame.lookup(node_text(node, self.data))
             elif kind == "call_expression":
                 found = self.calls.get((positions.start(node), positions.end(node)))
                 if found is not None:
@@ -346,7 +337,7 @@ class _JavaScriptReadModifyWrite:
             return
         self._bind(target, self._of(value), frame, node, replace_taint=True)
         if target.type == "identifier":
-            frame.values[_js_text(target, self.data)] = js_strip(value)
+            frame.values[node_text(target, self.data)] = js_strip(value)
 
     def _assignment(self, node: Node, frame: _JsFrame) -> None:
         target = node.child_by_field_name("left")
@@ -362,12 +353,12 @@ class _JavaScriptReadModifyWrite:
             # `item.count += 1`, `item.status = "paid"`: the object now holds both.
             root = _js_root(target)
             if root is not None and sources:
-                name = _js_text(root, self.data)
+                name = node_text(root, self.data)
                 frame.taint[name] = frame.lookup(name) | sources
             return
         self._bind(target, sources, frame, node, replace_taint=True)
         if target.type == "identifier":
-            frame.values[_js_text(target, self.data)] = js_strip(value)
+            frame.values[node_text(target, self.data)] = js_strip(value)
 
     def _bind(
         self,
@@ -379,7 +370,7 @@ class _JavaScriptReadModifyWrite:
         replace_taint: bool,
     ) -> None:
         if target.type == "identifier":
-            names = [_js_text(target, self.data)]
+            names = [node_text(target, self.data)]
         elif target.type in ("object_pattern", "array_pattern"):
             names = pattern_names(target, self.data)
         elif target.type in ("lexical_declaration", "variable_declaration"):
@@ -417,14 +408,14 @@ class _JavaScriptReadModifyWrite:
         target: Node | None = None
         if callee.type == "member_expression":
             prop = callee.child_by_field_name("property")
-            method = _js_text(prop, self.data) if prop is not None else ""
+            method = node_text(prop, self.data) if prop is not None else ""
             if method in _JS_MUTATORS:
                 target = callee.child_by_field_name("object")
-            elif _js_text(callee, self.data) == "Object.assign" and found:
+            elif node_text(callee, self.data) == "Object.assign" and found:
                 target = found[0]
         root = _js_root(js_strip(target)) if target is not None else None
         if root is not None:
-            name = _js_text(root, self.data)
+            name = node_text(root, self.data)
             frame.taint[name] = frame.lookup(name) | sources
 
     # -- reads and writes ----------------------------------------------------------------
@@ -461,7 +452,7 @@ class _JavaScriptReadModifyWrite:
                 return None
             value = js_strip(inner_found[0])
         if value.type == "identifier":
-            held = frame.value(_js_text(value, self.data))
+            held = frame.value(node_text(value, self.data))
             return held if held is not None and held.type == "object" else value
         return value
 
@@ -472,7 +463,8 @@ class _JavaScriptReadModifyWrite:
                 if key is not None and _js_key_name(key, self.data) == name:
                     return child.child_by_field_name("value")
             elif (
-                child.type == "shorthand_property_identifier" and _js_text(child, self.data) == name
+                child.type == "shorthand_property_identifier"
+                and node_text(child, self.data) == name
             ):
                 return child
         return None
@@ -539,7 +531,7 @@ class _JavaScriptReadModifyWrite:
                 sources |= self._of(child.child_by_field_name("value"))
             elif (
                 child.type == "shorthand_property_identifier"
-                and _js_text(child, self.data) not in key_names
+                and node_text(child, self.data) not in key_names
             ):
                 sources |= self._of(child)
         return sources
@@ -619,7 +611,7 @@ class _JavaScriptReadModifyWrite:
         literal = js_literal(node, self.data)
         if literal is not None:
             return f"literal:{literal}"
-        text = " ".join(_js_text(node, self.data).split())
+        text = " ".join(node_text(node, self.data).split())
         if text.startswith("process.env."):
             return f"env:{text[len('process.env.') :]}"
         for read in self.reads:
@@ -650,10 +642,6 @@ class _JavaScriptReadModifyWrite:
         self.found.append(PendingDiagnostic(key, diagnostic))
 
 
-def _js_text(node: Node, data: bytes) -> str:
-    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
 def _js_root(node: Node) -> Node | None:
     """The name an access chain starts from (`order` of `order.lines[0].qty`)."""
     while node.type in ("member_expression", "subscript_expression"):
@@ -667,7 +655,7 @@ def _js_root(node: Node) -> Node | None:
 def _js_key_name(node: Node, data: bytes) -> str:
     if node.type == "string":
         return js_string(node, data)
-    return _js_text(node, data)
+    return node_text(node, data)
 
 
 def js_literal(node: Node, data: bytes) -> str | None:
@@ -696,7 +684,7 @@ def _js_update_text(node: Node, data: bytes, depth: int = 0) -> str | None:
             if child.type == "template_substitution":
                 parts.append(DYNAMIC)
             else:
-                parts.append(_js_text(child, data))
+                parts.append(node_text(child, data))
         return "".join(parts)
     if node.type == "binary_expression":
         operator = node.child_by_field_name("operator")

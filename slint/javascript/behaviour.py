@@ -50,6 +50,7 @@ from slint.facts import (
     placed,
 )
 from slint.javascript import sdk
+from slint.javascript.grammar import node_text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -73,6 +74,8 @@ FUNCTION_EXPRESSIONS = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function"}
 )
 FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
+# Every node that starts a function of its own (its body runs when it is called).
+FUNCTION_NODES = FUNCTION_EXPRESSIONS | FUNCTION_DECLARATIONS | {"method_definition"}
 CLASS_DECLARATIONS = frozenset({"class_declaration", "abstract_class_declaration"})
 _CLASS_NODES = CLASS_DECLARATIONS | {"class"}
 # Type-only syntax inside expressions and declarations (never read at run time).
@@ -254,7 +257,7 @@ def string_value(node: Node, data: bytes) -> str:
     """The value of a string literal (escapes decoded)."""
     parts: list[str] = []
     for child in node.named_children:
-        raw = data[child.start_byte : child.end_byte].decode("utf-8", "replace")
+        raw = node_text(child, data)
         if child.type == "string_fragment":
             parts.append(raw)
         elif child.type == "escape_sequence":
@@ -397,7 +400,7 @@ class ModuleContext:
         return text
 
     def raw(self, node: Node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return node_text(node, self.data)
 
     def span(self, node: Node) -> Span:
         return Span(self.positions.start(node), self.positions.end(node))

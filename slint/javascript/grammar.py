@@ -74,12 +74,28 @@ def parse(data: bytes, grammar: str) -> tree_sitter.Tree:
     return parser.parse(data)
 
 
+def node_text(node: tree_sitter.Node, data: bytes) -> str:
+    """The source of `node` in `data`, the bytes its tree was parsed from."""
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
 class Positions:
-    """Byte offsets of one source to slint's rows and character columns."""
+    """Byte offsets of one source to slint's rows and character columns, and back."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._starts = [0, *(match.end() for match in _LINE_BREAK.finditer(data))]
+
+    def offset(self, location: Location) -> int:
+        """The byte offset of a row and character column."""
+        row = min(max(location.row, 1), len(self._starts))
+        start = self._starts[row - 1]
+        end = self._starts[row] if row < len(self._starts) else len(self.data)
+        line = self.data[start:end]
+        if line.isascii():
+            return start + min(location.column - 1, len(line))
+        prefix = line.decode("utf-8", "replace")[: location.column - 1]
+        return start + len(prefix.encode("utf-8", "surrogatepass"))
 
     def location(self, offset: int) -> Location:
         row = bisect_right(self._starts, offset)
@@ -94,7 +110,7 @@ class Positions:
         return self.location(node.end_byte)
 
     def text(self, node: tree_sitter.Node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return node_text(node, self.data)
 
 
 def first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:

@@ -26,13 +26,10 @@ does "default.<name>" for every named export of a CommonJS module (where
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from slint.diagnostics import Location
 from slint.facts import FunctionFacts, ImportUse, ModuleFacts, ModuleImport, Span
 from slint.javascript.behaviour import (
     CLASS_DECLARATIONS,
@@ -52,16 +49,13 @@ from slint.javascript.behaviour import (
     strip,
     strip_await,
 )
-from slint.javascript.grammar import grammar_of
+from slint.javascript.grammar import Positions, grammar_of, node_text
 
 if TYPE_CHECKING:
     import tree_sitter
     from tree_sitter import Node
 
-    from slint.javascript.grammar import Positions
 
-# Where lines break, as `slint.javascript.grammar.Positions` counts rows.
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # Methods of a middy-style wrapper chain: `middy(fn).use(mw)`, `middy().handler(fn)`.
 _CHAIN_METHODS = frozenset({"use", "before", "after", "onError", "handler"})
 # What an export of a TypeScript type resolves to: no export at run time.
@@ -167,7 +161,7 @@ def _module_instanced(context: ModuleContext, program: Node) -> frozenset[str]:
         node, deferred = pending.pop()
         kind = node.type
         if kind in _NAME_NODES:
-            name = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            name = node_text(node, data)
             if name in classes:
                 parent = node.parent
                 field_of = None
@@ -298,7 +292,7 @@ class _Scanner:
 
     # -- text and positions ----------------------------------------------------------
     def raw(self, node: Node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return node_text(node, self.data)
 
     def span(self, node: Node) -> Span:
         return self.context.span(node)
@@ -1188,35 +1182,16 @@ class _Scanner:
                     definition.decorators.append(decorator)
 
 
-class Source:
+class Source(Positions):
     """A module's text at the spans its facts give (`Call.span`, `Value.span`), and the
     tree-sitter node written there: what a code rule needs besides the facts to say how
     a finding is written and where its fix goes."""
 
     def __init__(self, data: bytes, tree: tree_sitter.Tree) -> None:
-        self.data = data
+        super().__init__(data)
         self.tree = tree
-        self._starts = [0, *(match.end() for match in _LINE_BREAK.finditer(data))]
 
-    def offset(self, location: Location) -> int:
-        """The byte offset of a row and character column."""
-        row = min(max(location.row, 1), len(self._starts))
-        start = self._starts[row - 1]
-        end = self._starts[row] if row < len(self._starts) else len(self.data)
-        line = self.data[start:end]
-        if line.isascii():
-            return start + min(location.column - 1, len(line))
-        prefix = line.decode("utf-8", "replace")[: location.column - 1]
-        return start + len(prefix.encode("utf-8", "surrogatepass"))
-
-    def location(self, offset: int) -> Location:
-        """The row and character column of a byte offset."""
-        row = bisect_right(self._starts, offset)
-        line = self.data[self._starts[row - 1] : offset]
-        column = len(line) if line.isascii() else len(line.decode("utf-8", "replace"))
-        return Location(row, column + 1)
-
-    def text(self, span: Span) -> str:
+    def span_text(self, span: Span) -> str:
         return self.data[self.offset(span.start) : self.offset(span.end)].decode("utf-8", "replace")
 
     def node(self, span: Span) -> Node | None:
